@@ -1,0 +1,146 @@
+// Typed span attributes (tags). AttributeView is the cheap, non-owning form callers pass in;
+// Attribute is the owned form stored in a span. Stored attributes reuse their buffers when a
+// span record is recycled, so steady-state recording does not allocate.
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace argus::trace {
+
+enum class AttributeType : std::uint8_t {
+  kBool,
+  kInt,
+  kDouble,
+  kString,
+  kBoolArray,
+  kIntArray,
+  kDoubleArray,
+  kStringArray,
+};
+
+class AttributeView {
+ public:
+  AttributeView(bool v) noexcept : type_(AttributeType::kBool) { u_.b = v; }  // NOLINT
+  template <std::integral I>
+    requires(!std::same_as<I, bool>)
+  AttributeView(I v) noexcept : type_(AttributeType::kInt) {  // NOLINT
+    u_.i = static_cast<std::int64_t>(v);
+  }
+  template <std::floating_point F>
+  AttributeView(F v) noexcept : type_(AttributeType::kDouble) {  // NOLINT
+    u_.d = static_cast<double>(v);
+  }
+  AttributeView(std::string_view v) noexcept : type_(AttributeType::kString) { set_str(v); }  // NOLINT
+  AttributeView(const char* v) noexcept : AttributeView(std::string_view(v ? v : "")) {}  // NOLINT
+  AttributeView(const std::string& v) noexcept : AttributeView(std::string_view(v)) {}  // NOLINT
+  AttributeView(std::span<const bool> v) noexcept : type_(AttributeType::kBoolArray) {  // NOLINT
+    u_.arr = {v.data(), v.size()};
+  }
+  AttributeView(std::span<const std::int64_t> v) noexcept  // NOLINT
+      : type_(AttributeType::kIntArray) {
+    u_.arr = {v.data(), v.size()};
+  }
+  AttributeView(std::span<const double> v) noexcept : type_(AttributeType::kDoubleArray) {  // NOLINT
+    u_.arr = {v.data(), v.size()};
+  }
+  AttributeView(std::span<const std::string_view> v) noexcept  // NOLINT
+      : type_(AttributeType::kStringArray), strings_are_views_(true) {
+    u_.arr = {v.data(), v.size()};
+  }
+  AttributeView(std::span<const std::string> v) noexcept  // NOLINT
+      : type_(AttributeType::kStringArray) {
+    u_.arr = {v.data(), v.size()};
+  }
+
+  AttributeType type() const noexcept { return type_; }
+  bool as_bool() const noexcept { return u_.b; }
+  std::int64_t as_int() const noexcept { return u_.i; }
+  double as_double() const noexcept { return u_.d; }
+  std::string_view as_string() const noexcept { return {u_.s.data, u_.s.size}; }
+  std::size_t array_size() const noexcept { return u_.arr.size; }
+  std::span<const bool> bool_array() const noexcept {
+    return {static_cast<const bool*>(u_.arr.data), u_.arr.size};
+  }
+  std::span<const std::int64_t> int_array() const noexcept {
+    return {static_cast<const std::int64_t*>(u_.arr.data), u_.arr.size};
+  }
+  std::span<const double> double_array() const noexcept {
+    return {static_cast<const double*>(u_.arr.data), u_.arr.size};
+  }
+  std::string_view string_at(std::size_t i) const noexcept {
+    return strings_are_views_ ? static_cast<const std::string_view*>(u_.arr.data)[i]
+                              : std::string_view(static_cast<const std::string*>(u_.arr.data)[i]);
+  }
+
+ private:
+  void set_str(std::string_view v) noexcept { u_.s = {v.data(), v.size()}; }
+  AttributeType type_;
+  bool strings_are_views_ = false;
+  union {
+    bool b;
+    std::int64_t i;
+    double d;
+    struct {
+      const char* data;
+      std::size_t size;
+    } s;
+    struct {
+      const void* data;
+      std::size_t size;
+    } arr;
+  } u_;
+};
+
+struct KeyValue {
+  std::string_view key;
+  AttributeView value;
+};
+
+// Owned attribute value. Holds one alternative at a time; the buffers of the others are kept
+// (empty) so a recycled record can be refilled without allocating.
+class AttributeValue {
+ public:
+  AttributeType type() const noexcept { return type_; }
+  bool as_bool() const noexcept { return scalar_.b; }
+  std::int64_t as_int() const noexcept { return scalar_.i; }
+  double as_double() const noexcept { return scalar_.d; }
+  std::string_view as_string() const noexcept { return str_; }
+  std::span<const std::uint8_t> bool_array() const noexcept { return bools_; }
+  std::span<const std::int64_t> int_array() const noexcept { return ints_; }
+  std::span<const double> double_array() const noexcept { return doubles_; }
+  std::span<const std::string> string_array() const noexcept { return strings_; }
+
+  // Copies `v`, truncating strings to `max_length` bytes at a UTF-8 boundary and replacing
+  // invalid UTF-8 with U+FFFD. Returns true if anything was truncated.
+  bool assign(const AttributeView& v, std::size_t max_length) noexcept;
+
+ private:
+  AttributeType type_ = AttributeType::kBool;
+  union {
+    bool b;
+    std::int64_t i;
+    double d;
+  } scalar_{};
+  std::string str_;
+  std::vector<std::uint8_t> bools_;
+  std::vector<std::int64_t> ints_;
+  std::vector<double> doubles_;
+  std::vector<std::string> strings_;
+};
+
+struct Attribute {
+  std::string key;
+  AttributeValue value;
+};
+
+// Copies `in` into `out` as valid UTF-8 of at most `max_bytes` bytes: invalid sequences become
+// U+FFFD and truncation never splits a character. Returns true if the input was truncated.
+bool assign_utf8(std::string& out, std::string_view in, std::size_t max_bytes) noexcept;
+
+}  // namespace argus::trace

@@ -1,0 +1,81 @@
+// Span processors receive every recording span when it ends. The BatchSpanProcessor queues
+// spans in a bounded lock-free ring and exports them from one background thread: ending a span
+// never blocks and never waits on the exporter; when the queue is full the span is dropped and
+// counted. The SimpleSpanProcessor exports synchronously (tests, debugging).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+#include "argus/trace/expected.h"
+#include "argus/trace/exporter.h"
+#include "argus/trace/span_data.h"
+
+namespace argus::trace {
+
+struct ProcessorStats {
+  std::uint64_t spans_queued = 0;    // accepted by on_end
+  std::uint64_t spans_dropped = 0;   // rejected: queue full, or after shutdown
+  std::uint64_t spans_exported = 0;  // handed to an export that succeeded
+  std::uint64_t spans_failed = 0;    // handed to an export that failed
+  std::uint64_t export_failures = 0; // failed export calls (batches)
+};
+
+class SpanProcessor {
+ public:
+  virtual ~SpanProcessor() = default;
+  // Takes ownership of `span`; must eventually pass it to recycle_span_data().
+  virtual void on_end(SpanData* span) noexcept = 0;
+  virtual bool force_flush(std::chrono::milliseconds timeout) noexcept = 0;
+  virtual bool shutdown(std::chrono::milliseconds timeout) noexcept = 0;
+  virtual ProcessorStats stats() const noexcept = 0;
+};
+
+// Returns ended span records to the pool they came from.
+void recycle_span_data(SpanData* span) noexcept;
+void recycle_span_data(std::span<SpanData* const> spans) noexcept;
+
+class SimpleSpanProcessor final : public SpanProcessor {
+ public:
+  explicit SimpleSpanProcessor(std::unique_ptr<SpanExporter> exporter);
+  ~SimpleSpanProcessor() override;
+  void on_end(SpanData* span) noexcept override;
+  bool force_flush(std::chrono::milliseconds timeout) noexcept override;
+  bool shutdown(std::chrono::milliseconds timeout) noexcept override;
+  ProcessorStats stats() const noexcept override;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+struct BatchSpanProcessorOptions {
+  std::uint32_t max_queue_size = 2048;
+  std::uint32_t max_export_batch_size = 512;
+  std::chrono::milliseconds schedule_delay{5000};
+  std::chrono::milliseconds export_timeout{30000};  // passed to exporters that honour it
+};
+
+// "Parsed, not validated": options become a processor or an error saying what is wrong.
+class BatchSpanProcessor final : public SpanProcessor {
+ public:
+  static Expected<std::unique_ptr<BatchSpanProcessor>> create(
+      std::unique_ptr<SpanExporter> exporter, const BatchSpanProcessorOptions& options = {});
+  ~BatchSpanProcessor() override;
+
+  void on_end(SpanData* span) noexcept override;
+  bool force_flush(std::chrono::milliseconds timeout) noexcept override;
+  // Exports what is queued and stops the thread. Returns false if that did not finish within
+  // `timeout` (a hung exporter); the thread is then abandoned and finishes on its own.
+  bool shutdown(std::chrono::milliseconds timeout) noexcept override;
+  ProcessorStats stats() const noexcept override;
+
+  struct State;
+
+ private:
+  explicit BatchSpanProcessor(std::shared_ptr<State> state);
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace argus::trace
