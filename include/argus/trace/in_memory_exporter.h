@@ -22,7 +22,7 @@ class InMemoryExporter final : public SpanExporter {
     std::size_t size() const;
     bool wait_for(std::size_t count, std::chrono::milliseconds timeout) const;
     void clear();
-    // The first span with this name, or an empty optional-like copy with an empty name.
+    // Every stored span with this name, in arrival order.
     std::vector<SpanData> find(std::string_view name) const;
 
    private:

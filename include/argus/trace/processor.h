@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "argus/trace/expected.h"
 #include "argus/trace/exporter.h"
@@ -76,6 +78,8 @@ class BatchSpanProcessor final : public SpanProcessor {
  private:
   explicit BatchSpanProcessor(std::shared_ptr<State> state);
   std::shared_ptr<State> state_;
+  std::mutex worker_mutex_;
+  std::thread worker_;
 };
 
 }  // namespace argus::trace

@@ -18,6 +18,15 @@
 
 namespace argus::trace {
 
+// Receives headers from CarrierReader::for_each_prefixed.
+class HeaderVisitor {
+ public:
+  virtual void visit(std::string_view name, std::string_view value) noexcept = 0;
+
+ protected:
+  ~HeaderVisitor() = default;
+};
+
 class CarrierReader {
  public:
   virtual ~CarrierReader() = default;
@@ -29,6 +38,13 @@ class CarrierReader {
   std::string_view get(std::string_view name) const noexcept {
     std::string_view v;
     return get_all(name, &v, 1) > 0 ? v : std::string_view{};
+  }
+  // Calls `visitor` for every header whose name starts with the lowercase `prefix` (any case);
+  // only Jaeger's "uberctx-" baggage needs it. A carrier that cannot enumerate keeps this
+  // default, and then prefix-keyed baggage is simply not extracted.
+  virtual void for_each_prefixed(std::string_view prefix, HeaderVisitor& visitor) const noexcept {
+    (void)prefix;
+    (void)visitor;
   }
 };
 
@@ -53,6 +69,10 @@ struct Baggage {
 struct PropagationContext {
   SpanContext span_context;
   Baggage baggage;
+  // The upstream asked not to sample a new trace (B3 "b3: 0", or "X-B3-Sampled: 0" without ids)
+  // while giving no context to join. A root sampler may honour it; parent-based sampling cannot
+  // see it because there is no parent.
+  bool sampling_denied = false;
 };
 
 class Propagator {
@@ -75,3 +95,6 @@ Expected<std::unique_ptr<Propagator>> make_propagator(std::span<const std::strin
 std::unique_ptr<Propagator> make_default_propagator();
 
 }  // namespace argus::trace
+
+#include "argus/trace/propagation/carriers.h"
+#include "argus/trace/propagation/formats.h"

@@ -1,0 +1,114 @@
+// Copying caller-supplied attribute values into span records: strings are made valid UTF-8
+// (exporters such as OTLP reject anything else) and cut to the configured length.
+#include "argus/trace/attribute.h"
+
+#include <cstring>
+
+namespace argus::trace {
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+bool all_ascii(std::string_view s) noexcept {
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    if (word & 0x8080808080808080ULL) return false;
+  }
+  for (; i < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) & 0x80) return false;
+  }
+  return true;
+}
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is invalid (RFC 3629:
+// no overlongs, no surrogates, nothing above U+10FFFF).
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  std::size_t len;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < len; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  return len;
+}
+
+}  // namespace
+
+bool assign_utf8(std::string& out, std::string_view in, std::size_t max_bytes) noexcept {
+  if (all_ascii(in)) {
+    bool truncated = in.size() > max_bytes;
+    out.assign(in.data(), truncated ? max_bytes : in.size());
+    return truncated;
+  }
+  out.clear();
+  for (std::size_t i = 0; i < in.size();) {
+    std::size_t len = utf8_sequence_length(in, i);
+    std::string_view piece = len ? in.substr(i, len) : kReplacement;
+    if (out.size() + piece.size() > max_bytes) return true;
+    out.append(piece);
+    i += len ? len : 1;
+  }
+  return false;
+}
+
+bool AttributeValue::assign(const AttributeView& v, std::size_t max_length) noexcept {
+  type_ = v.type();
+  bool truncated = false;
+  switch (v.type()) {
+    case AttributeType::kBool:
+      scalar_.b = v.as_bool();
+      break;
+    case AttributeType::kInt:
+      scalar_.i = v.as_int();
+      break;
+    case AttributeType::kDouble:
+      scalar_.d = v.as_double();
+      break;
+    case AttributeType::kString:
+      truncated = assign_utf8(str_, v.as_string(), max_length);
+      break;
+    case AttributeType::kBoolArray: {
+      auto a = v.bool_array();
+      bools_.assign(a.begin(), a.end());
+      break;
+    }
+    case AttributeType::kIntArray: {
+      auto a = v.int_array();
+      ints_.assign(a.begin(), a.end());
+      break;
+    }
+    case AttributeType::kDoubleArray: {
+      auto a = v.double_array();
+      doubles_.assign(a.begin(), a.end());
+      break;
+    }
+    case AttributeType::kStringArray:
+      strings_.resize(v.array_size());
+      for (std::size_t i = 0; i < strings_.size(); ++i) {
+        truncated |= assign_utf8(strings_[i], v.string_at(i), max_length);
+      }
+      break;
+  }
+  return truncated;
+}
+
+}  // namespace argus::trace

@@ -1,0 +1,189 @@
+// The batch processor. Producers (threads ending spans) only touch the lock-free queue and, at
+// most once per batch, a mutex to wake the export thread; they never wait for the exporter.
+// The export thread owns all exporter calls. Its state is shared with the thread, so a
+// shutdown that gives up on a hung exporter can abandon the thread safely.
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "argus/trace/processor.h"
+#include "trace/core/bounded_queue.h"
+#include "trace/core/sharded_counter.h"
+
+namespace argus::trace {
+
+using Clock = std::chrono::steady_clock;
+
+struct BatchSpanProcessor::State {
+  State(std::unique_ptr<SpanExporter> e, const BatchSpanProcessorOptions& o)
+      : exporter(std::move(e)), options(o), queue(o.max_queue_size) {}
+  ~State() {
+    SpanData* span;
+    while (queue.try_pop(span)) recycle_span_data(span);
+  }
+
+  std::unique_ptr<SpanExporter> exporter;
+  const BatchSpanProcessorOptions options;
+  detail::BoundedQueue<SpanData*> queue;
+
+  std::atomic<bool> wake_requested{false};
+  std::atomic<bool> stopping{false};
+
+  std::mutex mutex;
+  std::condition_variable wake_cv;  // the export thread waits here
+  std::condition_variable done_cv;  // flush and shutdown callers wait here
+  std::uint64_t flush_requested = 0;
+  std::uint64_t flush_completed = 0;
+  bool stop_requested = false;
+  bool stopped = false;
+
+  detail::ShardedCounter queued;
+  detail::ShardedCounter dropped;
+  std::atomic<std::uint64_t> exported{0};
+  std::atomic<std::uint64_t> failed{0};
+  std::atomic<std::uint64_t> export_failures{0};
+
+  std::vector<SpanData*> batch;
+
+  void enqueue(SpanData* span) noexcept;
+  void run() noexcept;
+  // Exports up to `limit` spans in batches; stops early at a partial batch unless `all`.
+  void drain(std::size_t limit, bool all) noexcept;
+};
+
+void BatchSpanProcessor::State::enqueue(SpanData* span) noexcept {
+  if (stopping.load(std::memory_order_relaxed) || !queue.try_push(span)) {
+    dropped.add();
+    recycle_span_data(span);
+    return;
+  }
+  queued.add();
+  if (queue.approx_size() >= options.max_export_batch_size &&
+      !wake_requested.load(std::memory_order_relaxed) && !wake_requested.exchange(true)) {
+    std::lock_guard lock(mutex);
+    wake_cv.notify_one();
+  }
+}
+
+void BatchSpanProcessor::State::drain(std::size_t limit, bool all) noexcept {
+  std::size_t done = 0;
+  while (done < limit) {
+    batch.clear();
+    SpanData* span;
+    while (batch.size() < options.max_export_batch_size && done < limit && queue.try_pop(span)) {
+      batch.push_back(span);
+      ++done;
+    }
+    if (batch.empty()) return;
+    const ExportResult result = exporter->export_spans(batch);
+    if (result == ExportResult::kSuccess) {
+      exported.fetch_add(batch.size(), std::memory_order_relaxed);
+    } else {
+      failed.fetch_add(batch.size(), std::memory_order_relaxed);
+      export_failures.fetch_add(1, std::memory_order_relaxed);
+    }
+    recycle_span_data(batch);
+    if (!all && queue.approx_size() < options.max_export_batch_size) return;
+  }
+}
+
+void BatchSpanProcessor::State::run() noexcept {
+  batch.reserve(options.max_export_batch_size);
+  auto deadline = Clock::now() + options.schedule_delay;
+  for (;;) {
+    std::uint64_t flush_target;
+    bool stop;
+    {
+      std::unique_lock lock(mutex);
+      wake_cv.wait_until(lock, deadline, [&] {
+        return stop_requested || flush_requested > flush_completed ||
+               wake_requested.load(std::memory_order_relaxed);
+      });
+      flush_target = flush_requested;
+      stop = stop_requested;
+    }
+    wake_requested.store(false, std::memory_order_relaxed);
+    const bool timer = Clock::now() >= deadline;
+    const bool flushing = flush_target > flush_completed;
+    const bool everything = timer || flushing || stop;
+    // Bounded by what is queued now, so steady producers cannot keep a flush going forever.
+    drain(everything ? queue.approx_size() + options.max_export_batch_size
+                     : queue.capacity(), everything);
+    if (timer) deadline = Clock::now() + options.schedule_delay;
+    if (flushing) {
+      exporter->force_flush(options.export_timeout);
+      std::lock_guard lock(mutex);
+      flush_completed = flush_target;
+      done_cv.notify_all();
+    }
+    if (stop) {
+      exporter->shutdown(options.export_timeout);
+      std::lock_guard lock(mutex);
+      stopped = true;
+      done_cv.notify_all();
+      return;
+    }
+  }
+}
+
+Expected<std::unique_ptr<BatchSpanProcessor>> BatchSpanProcessor::create(
+    std::unique_ptr<SpanExporter> exporter, const BatchSpanProcessorOptions& options) {
+  auto invalid = [](std::string message) {
+    return Error{Error::Code::invalid_config, "batch processor: " + std::move(message)};
+  };
+  if (!exporter) return invalid("an exporter is required");
+  if (options.max_queue_size == 0) return invalid("max_queue_size must be > 0");
+  if (options.max_export_batch_size == 0) return invalid("max_export_batch_size must be > 0");
+  if (options.max_export_batch_size > options.max_queue_size) {
+    return invalid("max_export_batch_size must not exceed max_queue_size");
+  }
+  if (options.schedule_delay.count() <= 0) return invalid("schedule_delay must be > 0");
+  if (options.export_timeout.count() <= 0) return invalid("export_timeout must be > 0");
+  auto state = std::make_shared<State>(std::move(exporter), options);
+  return std::unique_ptr<BatchSpanProcessor>(new BatchSpanProcessor(std::move(state)));
+}
+
+BatchSpanProcessor::BatchSpanProcessor(std::shared_ptr<State> state)
+    : state_(std::move(state)), worker_([state = state_] { state->run(); }) {}
+
+BatchSpanProcessor::~BatchSpanProcessor() { shutdown(std::chrono::seconds(5)); }
+
+void BatchSpanProcessor::on_end(SpanData* span) noexcept { state_->enqueue(span); }
+
+bool BatchSpanProcessor::force_flush(std::chrono::milliseconds timeout) noexcept {
+  std::unique_lock lock(state_->mutex);
+  if (state_->stopped) return true;
+  const std::uint64_t target = ++state_->flush_requested;
+  state_->wake_cv.notify_one();
+  return state_->done_cv.wait_for(lock, timeout, [&] {
+    return state_->flush_completed >= target || state_->stopped;
+  });
+}
+
+bool BatchSpanProcessor::shutdown(std::chrono::milliseconds timeout) noexcept {
+  std::unique_lock lock(state_->mutex);
+  state_->stop_requested = true;
+  state_->stopping.store(true);
+  state_->wake_cv.notify_one();
+  const bool finished = state_->done_cv.wait_for(lock, timeout, [&] { return state_->stopped; });
+  lock.unlock();
+  std::lock_guard worker_lock(worker_mutex_);
+  if (worker_.joinable()) {
+    // A hung exporter keeps the thread (and the state it shares) alive until it returns.
+    finished ? worker_.join() : worker_.detach();
+  }
+  return finished;
+}
+
+ProcessorStats BatchSpanProcessor::stats() const noexcept {
+  ProcessorStats s;
+  s.spans_queued = state_->queued.load();
+  s.spans_dropped = state_->dropped.load();
+  s.spans_exported = state_->exported.load();
+  s.spans_failed = state_->failed.load();
+  s.export_failures = state_->export_failures.load();
+  return s;
+}
+
+}  // namespace argus::trace

@@ -1,0 +1,173 @@
+// Ids come from xoshiro256++ (one state per thread, seeded by getrandom): a few nanoseconds
+// each, uniformly random in every byte, and never all-zero.
+#include "argus/trace/ids.h"
+
+#include <sys/random.h>
+
+#include <chrono>
+#include <thread>
+
+namespace argus::trace {
+namespace {
+
+class Xoshiro256pp {
+ public:
+  Xoshiro256pp() noexcept {
+    std::size_t got = 0;
+    auto* bytes = reinterpret_cast<unsigned char*>(s_);
+    while (got < sizeof(s_)) {
+      ssize_t n = getrandom(bytes + got, sizeof(s_) - got, 0);
+      if (n <= 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    if (got < sizeof(s_)) seed_fallback();
+  }
+
+  std::uint64_t next() noexcept {
+    const std::uint64_t result = rotl(s_[0] + s_[3], 23) + s_[0];
+    const std::uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+
+ private:
+  static std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
+
+  // Only if the kernel refuses getrandom: mix time and thread identity through splitmix64.
+  void seed_fallback() noexcept {
+    std::uint64_t x = static_cast<std::uint64_t>(
+                          std::chrono::high_resolution_clock::now().time_since_epoch().count()) ^
+                      std::hash<std::thread::id>{}(std::this_thread::get_id());
+    for (auto& word : s_) {
+      x += 0x9e3779b97f4a7c15ULL;
+      std::uint64_t z = x;
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+      word = z ^ (z >> 31);
+    }
+  }
+
+  std::uint64_t s_[4];
+};
+
+Xoshiro256pp& generator() noexcept {
+  thread_local Xoshiro256pp g;
+  return g;
+}
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+void store_be(std::uint64_t v, std::uint8_t* out) noexcept {
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<std::uint8_t>(v);
+    v >>= 8;
+  }
+}
+
+}  // namespace
+
+namespace hex {
+bool decode_lower(std::string_view in, std::uint8_t* out) noexcept {
+  if (in.size() % 2 != 0) return false;
+  for (std::size_t i = 0; i < in.size(); i += 2) {
+    int hi = hex_value(in[i]);
+    int lo = hex_value(in[i + 1]);
+    if ((hi | lo) < 0) return false;
+    out[i / 2] = static_cast<std::uint8_t>((hi << 4) | lo);
+  }
+  return true;
+}
+
+void encode(const std::uint8_t* in, std::size_t n, char* out) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    out[2 * i] = kHexDigits[in[i] >> 4];
+    out[2 * i + 1] = kHexDigits[in[i] & 0xf];
+  }
+}
+}  // namespace hex
+
+TraceId TraceId::from_halves(std::uint64_t high, std::uint64_t low) noexcept {
+  std::array<std::uint8_t, kSize> b{};
+  store_be(high, b.data());
+  store_be(low, b.data() + 8);
+  return TraceId(b);
+}
+
+std::uint64_t TraceId::load_be(std::size_t offset) const noexcept {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 8; ++i) v = (v << 8) | bytes_[offset + i];
+  return v;
+}
+
+void TraceId::to_hex(char* out) const noexcept { hex::encode(bytes_.data(), kSize, out); }
+
+std::string TraceId::to_hex() const {
+  std::string s(2 * kSize, '0');
+  to_hex(s.data());
+  return s;
+}
+
+TraceId TraceId::from_hex(std::string_view text) noexcept {
+  std::array<std::uint8_t, kSize> b{};
+  if (text.size() == 2 * kSize) {
+    if (!hex::decode_lower(text, b.data())) return {};
+  } else if (text.size() == kSize) {
+    if (!hex::decode_lower(text, b.data() + 8)) return {};
+  } else {
+    return {};
+  }
+  return TraceId(b);
+}
+
+std::array<std::uint8_t, SpanId::kSize> SpanId::bytes() const noexcept {
+  std::array<std::uint8_t, kSize> b{};
+  store_be(value_, b.data());
+  return b;
+}
+
+void SpanId::to_hex(char* out) const noexcept {
+  auto b = bytes();
+  hex::encode(b.data(), kSize, out);
+}
+
+std::string SpanId::to_hex() const {
+  std::string s(2 * kSize, '0');
+  to_hex(s.data());
+  return s;
+}
+
+SpanId SpanId::from_hex(std::string_view text) noexcept {
+  std::uint8_t b[kSize];
+  if (text.size() != 2 * kSize || !hex::decode_lower(text, b)) return {};
+  std::uint64_t v = 0;
+  for (auto byte : b) v = (v << 8) | byte;
+  return SpanId(v);
+}
+
+TraceId IdGenerator::new_trace_id() noexcept {
+  auto& g = generator();
+  std::uint64_t high = g.next();
+  std::uint64_t low = g.next();
+  while (high == 0 && low == 0) low = g.next();
+  return TraceId::from_halves(high, low);
+}
+
+SpanId IdGenerator::new_span_id() noexcept {
+  auto& g = generator();
+  std::uint64_t v = g.next();
+  while (v == 0) v = g.next();
+  return SpanId(v);
+}
+
+}  // namespace argus::trace
