@@ -81,7 +81,8 @@ class Propagator {
   // Fills what this format carries into `context`; leaves it untouched on absence or invalid
   // input. Returns true if this format yielded a valid span context (baggage-only formats
   // return false and only add baggage).
-  virtual bool extract(const CarrierReader& carrier, PropagationContext& context) const noexcept = 0;
+  virtual bool extract(const CarrierReader& carrier,
+                       PropagationContext& context) const noexcept = 0;
   virtual void inject(const SpanContext& span_context, const Baggage& baggage,
                       CarrierWriter& carrier) const noexcept = 0;
   virtual std::string_view name() const noexcept = 0;
