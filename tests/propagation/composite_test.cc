@@ -1,0 +1,183 @@
+// The composite propagator (order, baggage from every format, inject of every format), the
+// ready-made carriers, and the end-to-end effect on the tracer: a valid remote parent is
+// joined and its sampled/debug decision reaches the sampler; an invalid one starts a new root.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <unordered_map>
+
+#include "argus/trace/propagation.h"
+#include "argus/trace/trace.h"
+#include "propagation/test_util.h"
+
+namespace argus::trace {
+namespace {
+
+using testing::extract;
+using testing::Headers;
+
+constexpr const char* kW3c = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+constexpr const char* kB3 = "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-d";
+constexpr const char* kJaeger = "3ac1c9d8b5b7b8c1:3ac1c9d8b5b7b8c2:0:1";
+
+TEST(PropagationComposite, DefaultOrderTracecontextFirst) {
+  auto p = make_default_propagator();
+  auto ctx = extract(*p, Headers{{"uber-trace-id", kJaeger}, {"b3", kB3}, {"traceparent", kW3c}});
+  EXPECT_EQ(ctx.span_context.trace_id.to_hex(), "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_FALSE(ctx.span_context.debug);
+}
+
+TEST(PropagationComposite, FallsThroughInvalidFormats) {
+  auto p = make_default_propagator();
+  auto ctx = extract(*p, Headers{{"traceparent", "00-garbage"}, {"b3", kB3}});
+  EXPECT_EQ(ctx.span_context.trace_id.to_hex(), "80f198ee56343ba864fe8b2a57d3eff7");
+  EXPECT_TRUE(ctx.span_context.debug);
+  ctx = extract(*p, Headers{{"b3", "nope"}, {"uber-trace-id", kJaeger}});
+  EXPECT_EQ(ctx.span_context.span_id.to_hex(), "3ac1c9d8b5b7b8c2");
+  bool found = true;
+  ctx = extract(*p, Headers{{"Host", "x"}}, &found);
+  EXPECT_FALSE(found);
+  EXPECT_FALSE(ctx.span_context.is_valid());
+}
+
+TEST(PropagationComposite, ConfiguredOrderWins) {
+  const std::string names[] = {"jaeger", "b3", "tracecontext"};
+  auto p = make_propagator(names);
+  ASSERT_TRUE(p);
+  auto ctx = extract(**p, Headers{{"traceparent", kW3c}, {"uber-trace-id", kJaeger}});
+  EXPECT_EQ(ctx.span_context.span_id.to_hex(), "3ac1c9d8b5b7b8c2");
+}
+
+TEST(PropagationComposite, BaggageFromAllFormatsEvenAfterContextFound) {
+  auto p = make_default_propagator();
+  auto ctx = extract(*p, Headers{{"traceparent", kW3c},
+                                 {"baggage", "a=1"},
+                                 {"uberctx-b", "2"},
+                                 {"uber-trace-id", kJaeger}});
+  EXPECT_EQ(ctx.baggage.find("a")->value, "1");
+  EXPECT_EQ(ctx.baggage.find("b")->value, "2");
+}
+
+TEST(PropagationComposite, InjectsEveryFormat) {
+  auto p = make_default_propagator();
+  auto c = testing::context("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", 1);
+  Baggage b;
+  b.entries.push_back({"k", "v", ""});
+  auto h = testing::inject(*p, c, b);
+  EXPECT_NE(testing::header(h, "traceparent"), nullptr);
+  EXPECT_EQ(*testing::header(h, "baggage"), "k=v");
+  EXPECT_NE(testing::header(h, "b3"), nullptr);
+  EXPECT_EQ(testing::header(h, "x-b3-traceid"), nullptr);
+  EXPECT_NE(testing::header(h, "uber-trace-id"), nullptr);
+  EXPECT_EQ(*testing::header(h, "uberctx-k"), "v");
+  const std::string multi[] = {"b3multi"};
+  h = testing::inject(**make_propagator(multi), c, b);
+  EXPECT_NE(testing::header(h, "x-b3-traceid"), nullptr);
+  EXPECT_EQ(testing::header(h, "b3"), nullptr);
+}
+
+TEST(PropagationComposite, ConfigurationErrors) {
+  const std::string unknown[] = {"tracecontext", "xray"};
+  auto p = make_propagator(unknown);
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().code, Error::Code::invalid_config);
+  EXPECT_NE(p.error().message.find("xray"), std::string::npos);
+  EXPECT_NE(p.error().message.find("tracecontext, baggage, b3, b3multi, jaeger"),
+            std::string::npos);
+  const std::string twice[] = {"b3", "b3"};
+  EXPECT_FALSE(make_propagator(twice));
+  EXPECT_TRUE(make_propagator(std::span<const std::string>{}));
+}
+
+TEST(PropagationCarriers, MapReaderAnyCaseAndWriters) {
+  std::map<std::string, std::string> m{{"TraceParent", kW3c}};
+  auto p = make_trace_context_propagator();
+  PropagationContext ctx;
+  ASSERT_TRUE(p->extract(PairRangeReader(m), ctx));
+  MapWriter writer(m);
+  writer.set("traceparent", "x");
+  EXPECT_EQ(m.size(), 1u);
+  EXPECT_EQ(m["TraceParent"], "x");
+  std::unordered_map<std::string, std::string> um;
+  MapWriter uw(um);
+  uw.set("b3", "1");
+  EXPECT_EQ(um["b3"], "1");
+  Headers v{{"B3", "a"}, {"b3", "b"}, {"other", "c"}};
+  PairVectorWriter vw(v);
+  vw.set("b3", "z");
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].second, "z");
+  std::string_view values[4];
+  const Headers dup{{"A", "1"}, {"a", "2"}, {"b", "3"}};
+  EXPECT_EQ(PairRangeReader(dup).get_all("a", values, 1), 2u);
+  EXPECT_EQ(values[0], "1");
+}
+
+// A tracer whose root sampler is `root_sampled`, behind parent-based sampling.
+struct TracerFixture {
+  explicit TracerFixture(bool root_sampled) {
+    auto exporter = std::make_unique<InMemoryExporter>();
+    storage = exporter->storage();
+    TracerProviderOptions options;
+    options.sampler = make_parent_based_sampler(root_sampled ? make_always_on_sampler()
+                                                             : make_always_off_sampler());
+    options.processor = std::make_unique<SimpleSpanProcessor>(std::move(exporter));
+    provider = std::move(TracerProvider::create(std::move(options)).value());
+  }
+  Span child_of(const PropagationContext& ctx) {
+    StartSpanOptions o;
+    o.parent = &ctx.span_context;
+    o.kind = SpanKind::kServer;
+    return provider->tracer().start_span("server", o);
+  }
+  std::shared_ptr<InMemoryExporter::Storage> storage;
+  std::unique_ptr<TracerProvider> provider;
+};
+
+TEST(PropagationTracing, RemoteSampledParentIsJoinedAndFollowed) {
+  TracerFixture t(/*root_sampled=*/false);
+  auto ctx = extract(*make_default_propagator(), Headers{{"traceparent", kW3c}});
+  Span span = t.child_of(ctx);
+  EXPECT_TRUE(span.context().is_sampled());
+  EXPECT_EQ(span.context().trace_id.to_hex(), "4bf92f3577b34da6a3ce929d0e0e4736");
+  span.end();
+  ASSERT_EQ(t.storage->size(), 1u);
+  const auto spans = t.storage->spans();
+  EXPECT_EQ(spans[0].parent_span_id.to_hex(), "00f067aa0ba902b7");
+  EXPECT_TRUE(spans[0].parent_is_remote);
+}
+
+TEST(PropagationTracing, RemoteUnsampledParentIsFollowed) {
+  TracerFixture t(/*root_sampled=*/true);
+  auto ctx = extract(*make_default_propagator(),
+                     Headers{{"b3", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-0"}});
+  Span span = t.child_of(ctx);
+  EXPECT_FALSE(span.context().is_sampled());
+  EXPECT_EQ(span.context().trace_id.to_hex(), "80f198ee56343ba864fe8b2a57d3eff7");
+}
+
+TEST(PropagationTracing, RemoteDebugReachesTheSampler) {
+  TracerFixture t(/*root_sampled=*/false);
+  auto ctx = extract(*make_default_propagator(), Headers{{"b3", kB3}});
+  ASSERT_TRUE(ctx.span_context.debug);
+  Span span = t.child_of(ctx);
+  EXPECT_TRUE(span.context().is_sampled());
+  EXPECT_TRUE(span.context().debug);
+}
+
+TEST(PropagationTracing, InvalidContextStartsNewRoot) {
+  for (bool root_sampled : {false, true}) {
+    TracerFixture t(root_sampled);
+    auto ctx = extract(
+        *make_default_propagator(),
+        Headers{{"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01"}});
+    Span span = t.child_of(ctx);
+    EXPECT_TRUE(span.context().is_valid());
+    EXPECT_NE(span.context().trace_id.to_hex(), "4bf92f3577b34da6a3ce929d0e0e4736");
+    EXPECT_EQ(span.context().is_sampled(), root_sampled);  // the root sampler decided afresh
+  }
+}
+
+}  // namespace
+}  // namespace argus::trace
