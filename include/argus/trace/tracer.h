@@ -49,7 +49,10 @@ class Span {
   bool is_recording() const noexcept { return data_ != nullptr; }
   const SpanContext& context() const noexcept { return data_ ? data_->context : context_; }
 
-  void set_attribute(std::string_view key, const AttributeView& value) noexcept;
+  // The recording calls check is_recording() inline, so on unsampled spans they cost nothing.
+  void set_attribute(std::string_view key, const AttributeView& value) noexcept {
+    if (data_) record_attribute(key, value);
+  }
   void add_event(std::string_view name, std::initializer_list<KeyValue> attributes = {}) noexcept;
   void add_event(std::string_view name, std::span<const KeyValue> attributes,
                  std::int64_t time_unix_ns = 0) noexcept;
@@ -61,10 +64,14 @@ class Span {
   void set_status(StatusCode code, std::string_view message = {}) noexcept;
   void update_name(std::string_view name) noexcept;
   // Ends the span; later calls do nothing.
-  void end() noexcept;
+  void end() noexcept {
+    if (data_) finish();
+  }
 
  private:
   friend class Tracer;
+  void record_attribute(std::string_view key, const AttributeView& value) noexcept;
+  void finish() noexcept;
   detail::ProviderCore* core_ = nullptr;
   SpanData* data_ = nullptr;
   std::int64_t start_monotonic_ns_ = 0;

@@ -21,7 +21,8 @@ class BoundedQueue {
 
   std::size_t capacity() const noexcept { return capacity_; }
 
-  bool try_push(T value) noexcept {
+  // Returns the position the item took (0-based, ever increasing), or -1 when full.
+  std::int64_t try_push(T value) noexcept {
     std::size_t pos = tail_.load(std::memory_order_relaxed);
     for (;;) {
       Cell& cell = cells_[pos & mask_];
@@ -31,10 +32,10 @@ class BoundedQueue {
         if (tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
           cell.value = value;
           cell.seq.store(pos + 1, std::memory_order_release);
-          return true;
+          return static_cast<std::int64_t>(pos);
         }
       } else if (diff < 0) {
-        return false;
+        return -1;
       } else {
         pos = tail_.load(std::memory_order_relaxed);
       }

@@ -2,6 +2,7 @@
 // each, uniformly random in every byte, and never all-zero.
 #include "argus/trace/ids.h"
 
+#include <pthread.h>
 #include <sys/random.h>
 
 #include <chrono>
@@ -10,20 +11,11 @@
 namespace argus::trace {
 namespace {
 
+// Constant-initialized (no thread_local guard on the hot path); seeded on first use.
 class Xoshiro256pp {
  public:
-  Xoshiro256pp() noexcept {
-    std::size_t got = 0;
-    auto* bytes = reinterpret_cast<unsigned char*>(s_);
-    while (got < sizeof(s_)) {
-      ssize_t n = getrandom(bytes + got, sizeof(s_) - got, 0);
-      if (n <= 0) break;
-      got += static_cast<std::size_t>(n);
-    }
-    if (got < sizeof(s_)) seed_fallback();
-  }
-
   std::uint64_t next() noexcept {
+    if (__builtin_expect(!seeded_, 0)) seed();
     const std::uint64_t result = rotl(s_[0] + s_[3], 23) + s_[0];
     const std::uint64_t t = s_[1] << 17;
     s_[2] ^= s_[0];
@@ -36,6 +28,18 @@ class Xoshiro256pp {
   }
 
  private:
+  void seed() noexcept {
+    seeded_ = true;
+    std::size_t got = 0;
+    auto* bytes = reinterpret_cast<unsigned char*>(s_);
+    while (got < sizeof(s_)) {
+      ssize_t n = getrandom(bytes + got, sizeof(s_) - got, 0);
+      if (n <= 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    if (got < sizeof(s_) || (s_[0] | s_[1] | s_[2] | s_[3]) == 0) seed_fallback();
+  }
+
   static std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
 
   // Only if the kernel refuses getrandom: mix time and thread identity through splitmix64.
@@ -52,13 +56,17 @@ class Xoshiro256pp {
     }
   }
 
-  std::uint64_t s_[4];
+  std::uint64_t s_[4] = {0, 0, 0, 0};
+  bool seeded_ = false;
 };
 
-Xoshiro256pp& generator() noexcept {
-  thread_local Xoshiro256pp g;
-  return g;
-}
+thread_local Xoshiro256pp t_generator;
+
+// A forked child must not repeat its parent's ids: reseed the (only) thread of the child.
+void reseed_after_fork() noexcept { t_generator = Xoshiro256pp(); }
+[[maybe_unused]] const int kForkHandler = pthread_atfork(nullptr, nullptr, reseed_after_fork);
+
+Xoshiro256pp& generator() noexcept { return t_generator; }
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 
@@ -69,10 +77,8 @@ int hex_value(char c) noexcept {
 }
 
 void store_be(std::uint64_t v, std::uint8_t* out) noexcept {
-  for (int i = 7; i >= 0; --i) {
-    out[i] = static_cast<std::uint8_t>(v);
-    v >>= 8;
-  }
+  v = __builtin_bswap64(v);
+  std::memcpy(out, &v, sizeof(v));
 }
 
 }  // namespace
@@ -105,9 +111,9 @@ TraceId TraceId::from_halves(std::uint64_t high, std::uint64_t low) noexcept {
 }
 
 std::uint64_t TraceId::load_be(std::size_t offset) const noexcept {
-  std::uint64_t v = 0;
-  for (std::size_t i = 0; i < 8; ++i) v = (v << 8) | bytes_[offset + i];
-  return v;
+  std::uint64_t v;
+  std::memcpy(&v, bytes_.data() + offset, sizeof(v));
+  return __builtin_bswap64(v);
 }
 
 void TraceId::to_hex(char* out) const noexcept { hex::encode(bytes_.data(), kSize, out); }

@@ -2,10 +2,10 @@
 
 namespace argus::trace::detail {
 
-std::size_t this_thread_shard() noexcept {
-  static std::atomic<std::size_t> next{0};
-  thread_local std::size_t shard = next.fetch_add(1, std::memory_order_relaxed) % ShardedCounter::kShards;
-  return shard;
+std::uint32_t assign_counter_slot() noexcept {
+  static std::atomic<std::uint32_t> next{1};
+  std::uint32_t slot = next.fetch_add(1, std::memory_order_relaxed);
+  return slot <= kCounterSlots ? slot : kCounterSlots + 1;
 }
 
 }  // namespace argus::trace::detail

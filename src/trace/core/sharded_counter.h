@@ -1,5 +1,7 @@
-// A counter that many threads bump without fighting over one cache line: each thread adds to
-// its own shard; readers sum the shards. Reads are approximate while writers run, exact after.
+// A counter bumped on hot paths by many threads without sharing a cache line. The first
+// kSlots threads of the process each own a slot and increment it without an atomic
+// read-modify-write (they are its only writer); later threads share one overflow slot with
+// fetch_add. Readers sum the slots: approximate while writers run, exact once they stop.
 #pragma once
 
 #include <atomic>
@@ -8,26 +10,36 @@
 
 namespace argus::trace::detail {
 
-std::size_t this_thread_shard() noexcept;
+inline constexpr std::uint32_t kCounterSlots = 64;
+
+// 1-based slot of this thread; kCounterSlots + 1 means "overflow".
+std::uint32_t assign_counter_slot() noexcept;
+inline thread_local std::uint32_t t_counter_slot = 0;
 
 class ShardedCounter {
  public:
-  static constexpr std::size_t kShards = 16;
-
   void add(std::uint64_t n = 1) noexcept {
-    shards_[this_thread_shard()].value.fetch_add(n, std::memory_order_relaxed);
+    std::uint32_t slot = t_counter_slot;
+    if (slot == 0) slot = t_counter_slot = assign_counter_slot();
+    if (slot <= kCounterSlots) {
+      auto& v = slots_[slot - 1].value;
+      v.store(v.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+    } else {
+      overflow_.value.fetch_add(n, std::memory_order_relaxed);
+    }
   }
   std::uint64_t load() const noexcept {
-    std::uint64_t sum = 0;
-    for (const auto& s : shards_) sum += s.value.load(std::memory_order_relaxed);
+    std::uint64_t sum = overflow_.value.load(std::memory_order_relaxed);
+    for (const auto& s : slots_) sum += s.value.load(std::memory_order_relaxed);
     return sum;
   }
 
  private:
-  struct alignas(64) Shard {
+  struct alignas(64) Slot {
     std::atomic<std::uint64_t> value{0};
   };
-  Shard shards_[kShards];
+  Slot slots_[kCounterSlots];
+  Slot overflow_;
 };
 
 }  // namespace argus::trace::detail

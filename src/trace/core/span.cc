@@ -25,8 +25,8 @@ Span& Span::operator=(Span&& other) noexcept {
   return *this;
 }
 
-void Span::set_attribute(std::string_view key, const AttributeView& value) noexcept {
-  if (data_) data_->attributes.set(key, value, core_->limits, core_->limits.max_attributes);
+void Span::record_attribute(std::string_view key, const AttributeView& value) noexcept {
+  data_->attributes.set(key, value, core_->limits, core_->limits.max_attributes);
 }
 
 void Span::add_event(std::string_view name, std::initializer_list<KeyValue> attributes) noexcept {
@@ -65,8 +65,7 @@ void Span::update_name(std::string_view name) noexcept {
   if (data_) assign_utf8(data_->name, name, core_->limits.max_attribute_value_length);
 }
 
-void Span::end() noexcept {
-  if (!data_) return;
+void Span::finish() noexcept {
   std::int64_t elapsed = core_->clock->monotonic_ns() - start_monotonic_ns_;
   data_->end_unix_ns = data_->start_unix_ns + (elapsed > 0 ? elapsed : 0);
   SpanData* span = data_;

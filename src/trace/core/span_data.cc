@@ -101,7 +101,7 @@ void SpanData::reset() noexcept {
   parent_span_id = SpanId{};
   parent_is_remote = false;
   kind = SpanKind::kInternal;
-  name.clear();
+  // name keeps its value: the next span usually has the same one (see assign_utf8).
   start_unix_ns = end_unix_ns = 0;
   status.code = StatusCode::kUnset;
   status.message.clear();

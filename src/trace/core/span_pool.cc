@@ -14,13 +14,15 @@ constexpr std::size_t kSharedMax = 8192;
 
 class SharedPool {
  public:
-  // Moves up to `n` records into `out`.
-  void take(std::vector<SpanData*>& out, std::size_t n) {
+  // Moves up to `n` records to `out`; returns how many.
+  std::size_t take(SpanData** out, std::size_t n) {
     std::lock_guard lock(mutex_);
-    while (n-- > 0 && !free_.empty()) {
-      out.push_back(free_.back());
+    std::size_t got = 0;
+    for (; got < n && !free_.empty(); ++got) {
+      out[got] = free_.back();
       free_.pop_back();
     }
+    return got;
   }
 
   void give(std::span<SpanData* const> spans) noexcept {
@@ -42,44 +44,53 @@ SharedPool& shared_pool() {
   return *pool;
 }
 
+// Plain data, so the hot path has no thread_local initialisation guard. The registration that
+// hands the cache back at thread exit is set up only on the slow path.
 struct LocalCache {
-  LocalCache() { items.reserve(kLocalCacheMax); }
-  ~LocalCache() { shared_pool().give(items); }
-  std::vector<SpanData*> items;
+  SpanData* items[kLocalCacheMax];
+  std::size_t size;
+};
+thread_local LocalCache t_cache{};
+
+struct LocalCacheReturner {
+  ~LocalCacheReturner() {
+    shared_pool().give({t_cache.items, t_cache.size});
+    t_cache.size = 0;
+  }
 };
 
-LocalCache& local_cache() {
-  thread_local LocalCache cache;
-  return cache;
+void ensure_returned_at_thread_exit() {
+  thread_local LocalCacheReturner returner;
+  (void)returner;
 }
 
 }  // namespace
 
 namespace detail {
 SpanData* acquire_span_data() {
-  auto& cache = local_cache().items;
-  if (cache.empty()) shared_pool().take(cache, kRefillBatch);
-  if (cache.empty()) return new SpanData();
-  SpanData* span = cache.back();
-  cache.pop_back();
+  LocalCache& cache = t_cache;
+  if (cache.size == 0) {
+    ensure_returned_at_thread_exit();
+    cache.size = shared_pool().take(cache.items, kRefillBatch);
+    if (cache.size == 0) return new SpanData();  // owned by the pools from now on
+  }
+  SpanData* span = cache.items[--cache.size];
+  span->reset();  // here, on the recording thread, so the export thread never writes records
   return span;
 }
 }  // namespace detail
 
 void recycle_span_data(SpanData* span) noexcept {
   if (span == nullptr) return;
-  span->reset();
-  auto& cache = local_cache().items;
-  if (cache.size() < kLocalCacheMax) {
-    cache.push_back(span);
+  LocalCache& cache = t_cache;
+  if (cache.size < kLocalCacheMax) {
+    ensure_returned_at_thread_exit();
+    cache.items[cache.size++] = span;
   } else {
     shared_pool().give({&span, 1});
   }
 }
 
-void recycle_span_data(std::span<SpanData* const> spans) noexcept {
-  for (SpanData* s : spans) s->reset();
-  shared_pool().give(spans);
-}
+void recycle_span_data(std::span<SpanData* const> spans) noexcept { shared_pool().give(spans); }
 
 }  // namespace argus::trace

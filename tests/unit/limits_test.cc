@@ -1,0 +1,146 @@
+// Limits and bad input: nothing crashes, nothing throws, and whatever is dropped or shortened
+// is counted on the span.
+#include <argus/trace/trace.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "unit/test_support.h"
+
+namespace argus::trace {
+namespace {
+
+using testing::make_recording_provider;
+
+SpanLimits small_limits() {
+  SpanLimits l;
+  l.max_attributes = 3;
+  l.max_events = 2;
+  l.max_links = 1;
+  l.max_attributes_per_event = 1;
+  l.max_attribute_value_length = 8;
+  return l;
+}
+
+TEST(Limits, ExcessAttributesEventsAndLinksAreDroppedAndCounted) {
+  auto r = make_recording_provider(nullptr, small_limits());
+  {
+    Span s = r.tracer().start_span("limited");
+    for (int i = 0; i < 5; ++i) s.set_attribute("k" + std::to_string(i), i);
+    s.set_attribute("k0", 100);  // replacing an existing key is always allowed
+    for (int i = 0; i < 4; ++i) s.add_event("e", {{"a", 1}, {"b", 2}});
+    SpanContext link = testing::make_context(TraceId::from_halves(1, 1), SpanId(1), 0);
+    s.add_link(link);
+    s.add_link(link);
+    s.add_link(SpanContext{});  // invalid links are ignored, not counted
+  }
+  auto s = r.spans->spans().at(0);
+  EXPECT_EQ(s.attributes.size(), 3u);
+  EXPECT_EQ(s.dropped_attributes(), 2u);
+  EXPECT_EQ(s.attributes.find("k0")->as_int(), 100);
+  EXPECT_EQ(s.events().size(), 2u);
+  EXPECT_EQ(s.dropped_events(), 2u);
+  EXPECT_EQ(s.events()[0].attributes.size(), 1u);
+  EXPECT_EQ(s.events()[0].attributes.dropped(), 1u);
+  EXPECT_EQ(s.links().size(), 1u);
+  EXPECT_EQ(s.dropped_links(), 1u);
+}
+
+TEST(Limits, LongValuesAreTruncatedAtCharacterBoundaries) {
+  SpanLimits limits = small_limits();
+  limits.max_attributes = 8;
+  auto r = make_recording_provider(nullptr, limits);
+  {
+    Span s = r.tracer().start_span("long");
+    s.set_attribute("ascii", "0123456789abcdef");
+    s.set_attribute("utf8", "ééééé");  // 2 bytes each: 8 bytes fit exactly 4 characters
+    s.set_attribute("euro", "€€€");    // 3 bytes each: only 2 fit in 8 bytes
+    const std::string_view items[] = {"short", "much-too-long"};
+    s.set_attribute("array", std::span<const std::string_view>(items));
+  }
+  auto s = r.spans->spans().at(0);
+  ASSERT_EQ(s.attributes.size(), 4u);
+  EXPECT_EQ(s.attributes.find("ascii")->as_string(), "01234567");
+  EXPECT_EQ(s.attributes.find("utf8")->as_string(), "éééé");
+  EXPECT_EQ(s.attributes.find("euro")->as_string(), "€€");
+  EXPECT_EQ(s.attributes.find("array")->string_array()[1], "much-too");
+  EXPECT_EQ(s.attributes.truncated(), 4u);
+}
+
+TEST(BadInput, EmptyKeysAreDroppedAndCounted) {
+  auto r = make_recording_provider();
+  {
+    Span s = r.tracer().start_span("keys");
+    s.set_attribute("", "value");
+    s.add_event("e", {{"", 1}});
+  }
+  auto s = r.spans->spans().at(0);
+  EXPECT_EQ(s.attributes.size(), 0u);
+  EXPECT_EQ(s.dropped_attributes(), 1u);
+  EXPECT_EQ(s.events()[0].attributes.dropped(), 1u);
+}
+
+TEST(BadInput, InvalidUtf8IsReplacedNotPassedOn) {
+  auto r = make_recording_provider();
+  {
+    Span s = r.tracer().start_span(std::string_view("na\xffme", 5));
+    s.set_attribute("bad", std::string_view("a\xc3(b\xed\xa0\x80z\xf4\x90\x80\x80", 12));
+    s.set_attribute(std::string_view("k\xfe", 2), "v");
+    s.set_status(StatusCode::kError, std::string_view("\xc0\xaf", 2));  // overlong '/'
+  }
+  auto s = r.spans->spans().at(0);
+  EXPECT_EQ(s.name, "na\xEF\xBF\xBDme");
+  // Each invalid byte becomes U+FFFD; surrogates and code points above U+10FFFF are invalid.
+  EXPECT_EQ(s.attributes.find("bad")->as_string(),
+            "a\xEF\xBF\xBD(b\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDz"
+            "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_NE(s.attributes.find("k\xEF\xBF\xBD"), nullptr);
+  EXPECT_EQ(s.status.message, "\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST(BadInput, NanAndInfinitiesAreKeptAsDoubles) {
+  auto r = make_recording_provider();
+  {
+    Span s = r.tracer().start_span("floats");
+    s.set_attribute("nan", std::nan(""));
+    s.set_attribute("inf", std::numeric_limits<double>::infinity());
+    s.set_attribute("-inf", -std::numeric_limits<double>::infinity());
+  }
+  auto s = r.spans->spans().at(0);
+  EXPECT_TRUE(std::isnan(s.attributes.find("nan")->as_double()));
+  EXPECT_TRUE(std::isinf(s.attributes.find("inf")->as_double()));
+  EXPECT_LT(s.attributes.find("-inf")->as_double(), 0);
+}
+
+TEST(BadInput, InvalidLimitsAreAConfigurationError) {
+  TracerProviderOptions o;
+  o.limits.max_attribute_value_length = 0;
+  auto provider = TracerProvider::create(std::move(o));
+  ASSERT_FALSE(provider);
+  EXPECT_EQ(provider.error().code, Error::Code::invalid_config);
+}
+
+TEST(Pooling, RecycledRecordsStartEmpty) {
+  auto r = make_recording_provider();
+  for (int i = 0; i < 3; ++i) {
+    Span s = r.tracer().start_span("reused");
+    if (i == 0) {
+      s.set_attribute("only-first", true);
+      s.add_event("only-first");
+      s.set_status(StatusCode::kError, "first");
+    }
+  }
+  auto spans = r.spans->spans();
+  ASSERT_EQ(spans.size(), 3u);
+  EXPECT_EQ(spans[0].attributes.size(), 1u);
+  for (int i = 1; i < 3; ++i) {
+    EXPECT_EQ(spans[i].attributes.size(), 0u);
+    EXPECT_EQ(spans[i].events().size(), 0u);
+    EXPECT_EQ(spans[i].status.code, StatusCode::kUnset);
+    EXPECT_EQ(spans[i].name, "reused");
+  }
+}
+
+}  // namespace
+}  // namespace argus::trace
