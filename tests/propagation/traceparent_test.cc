@@ -5,6 +5,7 @@
 
 #include "argus/trace/propagation.h"
 #include "propagation/test_util.h"
+#include "trace/propagation/common/text.h"
 
 namespace argus::trace {
 namespace {
@@ -159,6 +160,34 @@ TEST(PropagationTraceparent, FutureVersionReinjectedAsVersion00) {
   auto h = testing::inject(*p, ctx.span_context);
   EXPECT_EQ(*testing::header(h, "traceparent"),
             "00-12345678901234567890123456789012-1234567890123456-01");
+}
+
+}  // namespace
+}  // namespace argus::trace
+
+namespace argus::trace {
+namespace {
+
+// The SWAR hex decoder must agree with the table decoder on every byte in every position.
+TEST(PropagationHex, SwarAgreesWithTable) {
+  const std::string base = "0123456789abcdef";
+  for (std::size_t pos = 0; pos < 16; ++pos) {
+    for (int c = 0; c < 256; ++c) {
+      std::string s = base;
+      s[pos] = static_cast<char>(c);
+      std::uint64_t a = 0;
+      std::uint64_t b = 0;
+      const bool ok_table = propagation_detail::parse_hex64(s.data(), 16, a);
+      const bool ok_swar = propagation_detail::parse_hex16(s.data(), b);
+      ASSERT_EQ(ok_table, ok_swar) << pos << " " << c;
+      if (ok_table) {
+        ASSERT_EQ(a, b) << s;
+      }
+    }
+  }
+  std::uint64_t v = 0;
+  ASSERT_TRUE(propagation_detail::parse_hex16("fedcba9876543210", v));
+  EXPECT_EQ(v, 0xfedcba9876543210ULL);
 }
 
 }  // namespace

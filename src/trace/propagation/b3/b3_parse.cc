@@ -15,7 +15,9 @@ namespace {
 bool parse_ids(std::string_view trace, std::string_view span, SpanContext& out) noexcept {
   if (trace.size() != 16 && trace.size() != 32) return false;
   std::uint64_t span_value = 0;
-  if (span.size() != 16 || !pd::parse_hex64(span, span_value) || span_value == 0) return false;
+  if (span.size() != 16 || !pd::parse_hex16(span.data(), span_value) || span_value == 0) {
+    return false;
+  }
   if (!pd::parse_trace_id(trace, out.trace_id) || !pd::trace_id_valid(out.trace_id)) return false;
   out.span_id = SpanId(span_value);
   out.remote = true;

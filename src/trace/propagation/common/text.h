@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -36,6 +37,38 @@ inline bool parse_hex64(const char* p, std::size_t n, std::uint64_t& out) noexce
   return bad >= 0;
 }
 
+// Eight lowercase hex characters at once (SWAR): the hot path reads 16- and 32-character ids.
+inline bool parse_hex8_swar(const char* p, std::uint32_t& out) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  std::uint64_t x = 0;
+  std::memcpy(&x, p, 8);
+  if constexpr (std::endian::native == std::endian::big) x = __builtin_bswap64(x);
+  // Per byte c < 0x80: (c + 0x80 - lo) has its high bit set iff c >= lo, (c + 0x7f - hi) iff c >
+  // hi.
+  const std::uint64_t digit = (x + kOnes * 0x50) & ~(x + kOnes * 0x46);
+  const std::uint64_t alpha = (x + kOnes * 0x1f) & ~(x + kOnes * 0x19);
+  if ((x & kHigh) != 0 || ((digit | alpha) & kHigh) != kHigh) return false;
+  std::uint64_t n = (x & (kOnes * 0x0f)) + ((alpha & kHigh) >> 7) * 9;
+  n = ((n << 4) | (n >> 8)) & 0x00ff00ff00ff00ffULL;
+  n = (n | (n >> 8)) & 0x0000ffff0000ffffULL;
+  n = (n | (n >> 16)) & 0x00000000ffffffffULL;
+  out = __builtin_bswap32(static_cast<std::uint32_t>(n));
+  return true;
+}
+
+// Exactly 16 lowercase hex characters.
+inline bool parse_hex16(const char* p, std::uint64_t& out) noexcept {
+  std::uint32_t hi = 0;
+  std::uint32_t lo = 0;
+  // Both halves are always decoded (no early exit): valid input is the common case.
+  const bool ok_hi = parse_hex8_swar(p, hi);
+  const bool ok_lo = parse_hex8_swar(p + 8, lo);
+  const bool ok = ok_hi && ok_lo;
+  out = (static_cast<std::uint64_t>(hi) << 32) | lo;
+  return ok;
+}
+
 inline bool parse_hex64(std::string_view s, std::uint64_t& out) noexcept {
   return !s.empty() && s.size() <= 16 && parse_hex64(s.data(), s.size(), out);
 }
@@ -53,12 +86,19 @@ inline TraceId make_trace_id(std::uint64_t high, std::uint64_t low) noexcept {
 inline bool parse_trace_id(std::string_view s, TraceId& out) noexcept {
   std::uint64_t high = 0;
   std::uint64_t low = 0;
+  if (s.size() == 32) {
+    if (!parse_hex16(s.data(), high) || !parse_hex16(s.data() + 16, low)) return false;
+    out = make_trace_id(high, low);
+    return true;
+  }
   if (s.empty() || s.size() > 32) return false;
   if (s.size() > 16) {
     if (!parse_hex64(s.data(), s.size() - 16, high)) return false;
     s.remove_prefix(s.size() - 16);
   }
-  if (!parse_hex64(s.data(), s.size(), low)) return false;
+  if (!(s.size() == 16 ? parse_hex16(s.data(), low) : parse_hex64(s.data(), s.size(), low))) {
+    return false;
+  }
   out = make_trace_id(high, low);
   return true;
 }

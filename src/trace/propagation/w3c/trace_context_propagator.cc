@@ -8,6 +8,7 @@
 #include "argus/trace/propagation.h"
 #include "trace/propagation/common/format.h"
 #include "trace/propagation/common/text.h"
+#include "trace/propagation/w3c/traceparent.h"
 
 namespace argus::trace::w3c {
 
@@ -29,18 +30,17 @@ class TraceContextPropagator final : public pd::Format {
     (void)denied;
     std::string_view values[2];
     if (carrier.get_all(kTraceparent, values, 2) != 1) return false;
-    auto parsed = parse_traceparent(values[0]);
-    if (!parsed) return false;
-    std::array<std::string_view, kMaxTracestateHeaders> states;
-    const std::size_t n = carrier.get_all(kTracestate, states.data(), states.size());
-    if (n > 0 && n <= states.size()) {
-      try {
-        if (auto state = parse_tracestate({states.data(), n}))
-          parsed->trace_state = *std::move(state);
-      } catch (...) {  // out of memory: join without the tracestate
-      }
-    }
-    out = std::move(*parsed);
+    TraceId trace_id;
+    SpanId span_id;
+    std::uint8_t flags = 0;
+    if (!parse_traceparent_fields(values[0], trace_id, span_id, flags)) return false;
+    out.trace_id = trace_id;
+    out.span_id = span_id;
+    out.flags = flags;
+    out.remote = true;
+    out.debug = false;
+    out.trace_state.clear();
+    extract_tracestate(carrier, out.trace_state);
     return true;
   }
 
@@ -61,6 +61,23 @@ class TraceContextPropagator final : public pd::Format {
   std::string_view name() const noexcept override { return "tracecontext"; }
 
  private:
+  // Most requests carry at most a few tracestate headers: look with a small buffer first.
+  static void extract_tracestate(const CarrierReader& carrier, std::string& out) noexcept {
+    std::string_view few[4];
+    const std::size_t n = carrier.get_all(kTracestate, few, std::size(few));
+    if (n == 0 || n > kMaxTracestateHeaders) return;
+    try {
+      if (n <= std::size(few)) {
+        if (auto state = parse_tracestate({few, n})) out = *std::move(state);
+        return;
+      }
+      std::array<std::string_view, kMaxTracestateHeaders> all;
+      carrier.get_all(kTracestate, all.data(), all.size());
+      if (auto state = parse_tracestate({all.data(), n})) out = *std::move(state);
+    } catch (...) {  // out of memory: join without the tracestate
+    }
+  }
+
   void inject_with_vendor_entry(const SpanContext& context, CarrierWriter& carrier) const noexcept {
     char span_hex[16];
     pd::encode_span_id(context.span_id, span_hex);

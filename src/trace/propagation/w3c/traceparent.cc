@@ -1,4 +1,6 @@
 // traceparent parsing and formatting (W3C Trace Context Level 2, section 3.2).
+#include "trace/propagation/w3c/traceparent.h"
+
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -14,31 +16,39 @@ namespace {
 constexpr std::size_t kVersion00Size = 55;
 }  // namespace
 
-std::optional<SpanContext> parse_traceparent(std::string_view value) noexcept {
+bool parse_traceparent_fields(std::string_view value, TraceId& trace_id, SpanId& span_id,
+                              std::uint8_t& flags) noexcept {
   value = pd::trim_ows(value);
-  if (value.size() < kVersion00Size || value.size() > kMaxHeaderValue) return std::nullopt;
+  if (value.size() < kVersion00Size || value.size() > kMaxHeaderValue) return false;
   const char* p = value.data();
   std::uint64_t version = 0;
-  if (!pd::parse_hex64(p, 2, version) || version == 0xff) return std::nullopt;
+  if (!pd::parse_hex64(p, 2, version) || version == 0xff) return false;
   // Version 00 is exactly 55 characters; a later version may append fields after a '-',
   // and its first four fields are read as version 00 defines them.
-  if (version == 0 && value.size() != kVersion00Size) return std::nullopt;
-  if (value.size() > kVersion00Size && p[kVersion00Size] != '-') return std::nullopt;
-  if (p[2] != '-' || p[35] != '-' || p[52] != '-') return std::nullopt;
+  if (version == 0 && value.size() != kVersion00Size) return false;
+  if (value.size() > kVersion00Size && p[kVersion00Size] != '-') return false;
+  if (p[2] != '-' || p[35] != '-' || p[52] != '-') return false;
   std::uint64_t high = 0;
   std::uint64_t low = 0;
   std::uint64_t span = 0;
-  std::uint64_t flags = 0;
-  if (!pd::parse_hex64(p + 3, 16, high) || !pd::parse_hex64(p + 19, 16, low) ||
-      !pd::parse_hex64(p + 36, 16, span) || !pd::parse_hex64(p + 53, 2, flags)) {
+  std::uint64_t f = 0;
+  if (!pd::parse_hex16(p + 3, high) || !pd::parse_hex16(p + 19, low) ||
+      !pd::parse_hex16(p + 36, span) || !pd::parse_hex64(p + 53, 2, f)) {
+    return false;
+  }
+  if ((high | low) == 0 || span == 0) return false;
+  trace_id = pd::make_trace_id(high, low);
+  span_id = SpanId(span);
+  // Only the flags this version defines are kept: unknown bits must not be propagated.
+  flags = static_cast<std::uint8_t>(f & (TraceFlags::kSampled | TraceFlags::kRandom));
+  return true;
+}
+
+std::optional<SpanContext> parse_traceparent(std::string_view value) noexcept {
+  SpanContext context;
+  if (!parse_traceparent_fields(value, context.trace_id, context.span_id, context.flags)) {
     return std::nullopt;
   }
-  if ((high | low) == 0 || span == 0) return std::nullopt;
-  SpanContext context;
-  context.trace_id = pd::make_trace_id(high, low);
-  context.span_id = SpanId(span);
-  // Only the flags this version defines are kept: unknown bits must not be propagated.
-  context.flags = static_cast<std::uint8_t>(flags & (TraceFlags::kSampled | TraceFlags::kRandom));
   context.remote = true;
   return context;
 }
