@@ -141,6 +141,11 @@ struct Attribute {
 
 // Copies `in` into `out` as valid UTF-8 of at most `max_bytes` bytes: invalid sequences become
 // U+FFFD and truncation never splits a character. Returns true if the input was truncated.
-bool assign_utf8(std::string& out, std::string_view in, std::size_t max_bytes) noexcept;
+bool assign_utf8_copy(std::string& out, std::string_view in, std::size_t max_bytes) noexcept;
+inline bool assign_utf8(std::string& out, std::string_view in, std::size_t max_bytes) noexcept {
+  // Recycled records are mostly refilled with the names and keys they held before.
+  if (in.size() <= max_bytes && std::string_view(out) == in) return false;
+  return assign_utf8_copy(out, in, max_bytes);
+}
 
 }  // namespace argus::trace

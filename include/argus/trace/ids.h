@@ -57,12 +57,14 @@ class SpanId {
   std::uint64_t value_ = 0;
 };
 
-// Fast per-thread generator (xoshiro256++) seeded from the OS's CSPRNG. Ids are for correlation,
+// Fast per-thread generator (wyrand) seeded from the OS's CSPRNG. Ids are for correlation,
 // not secrecy: never use them as secrets.
 class IdGenerator {
  public:
   static TraceId new_trace_id() noexcept;
   static SpanId new_span_id() noexcept;
+  // Both ids of a new root span in one call (the generator state is loaded once).
+  static void new_root_ids(TraceId& trace_id, SpanId& span_id) noexcept;
 };
 
 // Lowercase hex helpers shared by the propagators and exporters.

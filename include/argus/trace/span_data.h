@@ -101,7 +101,8 @@ class SpanData {
                  const SpanLimits& limits) noexcept;
   void add_link(const SpanContext& context, std::span<const KeyValue> attrs,
                 const SpanLimits& limits) noexcept;
-  void reset() noexcept;  // back to an empty record, keeping buffers
+  // Clears what a started span may record; the tracer writes identity, name and times.
+  void reset() noexcept;
 
  private:
   std::vector<SpanEvent> events_;

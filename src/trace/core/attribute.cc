@@ -53,9 +53,7 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
 
 }  // namespace
 
-bool assign_utf8(std::string& out, std::string_view in, std::size_t max_bytes) noexcept {
-  // Recycled records are mostly refilled with the names and values they held before.
-  if (in.size() <= max_bytes && std::string_view(out) == in) return false;
+bool assign_utf8_copy(std::string& out, std::string_view in, std::size_t max_bytes) noexcept {
   if (all_ascii(in)) {
     bool truncated = in.size() > max_bytes;
     out.assign(in.data(), truncated ? max_bytes : in.size());

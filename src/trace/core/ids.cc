@@ -1,4 +1,4 @@
-// Ids come from xoshiro256++ (one state per thread, seeded by getrandom): a few nanoseconds
+// Ids come from wyrand (one state per thread, seeded by getrandom): a few nanoseconds
 // each, uniformly random in every byte, and never all-zero.
 #include "argus/trace/ids.h"
 
@@ -11,62 +11,55 @@
 namespace argus::trace {
 namespace {
 
-// Constant-initialized (no thread_local guard on the hot path); seeded on first use.
-class Xoshiro256pp {
+// wyrand: one 64-bit state word and one 128-bit multiply per draw, with excellent statistical
+// quality (passes BigCrush and PractRand). Constant-initialized, so the hot path has no
+// thread_local guard; seeded from getrandom on first use.
+class WyRand {
  public:
   std::uint64_t next() noexcept {
     if (__builtin_expect(!seeded_, 0)) seed();
-    const std::uint64_t result = rotl(s_[0] + s_[3], 23) + s_[0];
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
+    state_ += 0xa0761d6478bd642fULL;
+    const unsigned __int128 t =
+        static_cast<unsigned __int128>(state_) * (state_ ^ 0xe7037ed1a0b428dbULL);
+    return static_cast<std::uint64_t>(t >> 64) ^ static_cast<std::uint64_t>(t);
+  }
+
+  // N draws with the state kept in a register.
+  template <std::size_t N>
+  void next_n(std::uint64_t (&out)[N]) noexcept {
+    if (__builtin_expect(!seeded_, 0)) seed();
+    std::uint64_t state = state_;
+    for (auto& v : out) {
+      state += 0xa0761d6478bd642fULL;
+      const unsigned __int128 t =
+          static_cast<unsigned __int128>(state) * (state ^ 0xe7037ed1a0b428dbULL);
+      v = static_cast<std::uint64_t>(t >> 64) ^ static_cast<std::uint64_t>(t);
+    }
+    state_ = state;
   }
 
  private:
   void seed() noexcept {
     seeded_ = true;
-    std::size_t got = 0;
-    auto* bytes = reinterpret_cast<unsigned char*>(s_);
-    while (got < sizeof(s_)) {
-      ssize_t n = getrandom(bytes + got, sizeof(s_) - got, 0);
-      if (n <= 0) break;
-      got += static_cast<std::size_t>(n);
-    }
-    if (got < sizeof(s_) || (s_[0] | s_[1] | s_[2] | s_[3]) == 0) seed_fallback();
-  }
-
-  static std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
-
-  // Only if the kernel refuses getrandom: mix time and thread identity through splitmix64.
-  void seed_fallback() noexcept {
-    std::uint64_t x = static_cast<std::uint64_t>(
-                          std::chrono::high_resolution_clock::now().time_since_epoch().count()) ^
-                      std::hash<std::thread::id>{}(std::this_thread::get_id());
-    for (auto& word : s_) {
-      x += 0x9e3779b97f4a7c15ULL;
-      std::uint64_t z = x;
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-      word = z ^ (z >> 31);
+    if (getrandom(&state_, sizeof(state_), 0) != static_cast<ssize_t>(sizeof(state_))) {
+      // Only if the kernel refuses getrandom: mix time and thread identity.
+      state_ = static_cast<std::uint64_t>(
+                   std::chrono::high_resolution_clock::now().time_since_epoch().count()) ^
+               (std::hash<std::thread::id>{}(std::this_thread::get_id()) << 1);
     }
   }
 
-  std::uint64_t s_[4] = {0, 0, 0, 0};
+  std::uint64_t state_ = 0;
   bool seeded_ = false;
 };
 
-thread_local Xoshiro256pp t_generator;
+thread_local WyRand t_generator;
 
 // A forked child must not repeat its parent's ids: reseed the (only) thread of the child.
-void reseed_after_fork() noexcept { t_generator = Xoshiro256pp(); }
+void reseed_after_fork() noexcept { t_generator = WyRand(); }
 [[maybe_unused]] const int kForkHandler = pthread_atfork(nullptr, nullptr, reseed_after_fork);
 
-Xoshiro256pp& generator() noexcept { return t_generator; }
+WyRand& generator() noexcept { return t_generator; }
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 
@@ -167,6 +160,17 @@ TraceId IdGenerator::new_trace_id() noexcept {
   std::uint64_t low = g.next();
   while (high == 0 && low == 0) low = g.next();
   return TraceId::from_halves(high, low);
+}
+
+void IdGenerator::new_root_ids(TraceId& trace_id, SpanId& span_id) noexcept {
+  WyRand& g = generator();
+  std::uint64_t v[3];
+  g.next_n(v);
+  std::uint64_t high = v[0], low = v[1], span = v[2];
+  while (high == 0 && low == 0) low = g.next();
+  while (span == 0) span = g.next();
+  trace_id = TraceId::from_halves(high, low);
+  span_id = SpanId(span);
 }
 
 SpanId IdGenerator::new_span_id() noexcept {

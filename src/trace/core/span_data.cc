@@ -93,21 +93,12 @@ void SpanData::add_link(const SpanContext& link_context, std::span<const KeyValu
 }
 
 void SpanData::reset() noexcept {
-  context.trace_id = TraceId{};
-  context.span_id = SpanId{};
-  context.flags = 0;
-  context.remote = context.debug = false;
-  context.trace_state.clear();  // keeps its buffer
-  parent_span_id = SpanId{};
-  parent_is_remote = false;
-  kind = SpanKind::kInternal;
-  // name keeps its value: the next span usually has the same one (see assign_utf8).
-  start_unix_ns = end_unix_ns = 0;
+  // Identity, name, kind, times, resource and scope are always written when a span starts;
+  // only what a span may or may not record is cleared here (buffers are kept).
+  end_unix_ns = 0;
   status.code = StatusCode::kUnset;
   status.message.clear();
   attributes.clear();
-  resource = nullptr;
-  scope = nullptr;
   event_count_ = link_count_ = 0;
   dropped_events_ = dropped_links_ = 0;
 }

@@ -84,7 +84,7 @@ void recycle_span_data(SpanData* span) noexcept {
   if (span == nullptr) return;
   LocalCache& cache = t_cache;
   if (cache.size < kLocalCacheMax) {
-    ensure_returned_at_thread_exit();
+    if (cache.size == 0) ensure_returned_at_thread_exit();
     cache.items[cache.size++] = span;
   } else {
     shared_pool().give({&span, 1});

@@ -40,8 +40,14 @@ Span Tracer::start_span(std::string_view name, const StartSpanOptions& options) 
     if (parent) span.context_ = *parent;
     return span;
   }
-  const TraceId trace_id = parent ? parent->trace_id : IdGenerator::new_trace_id();
-  const SpanId span_id = IdGenerator::new_span_id();
+  TraceId trace_id;
+  SpanId span_id;
+  if (parent) {
+    trace_id = parent->trace_id;
+    span_id = IdGenerator::new_span_id();
+  } else {
+    IdGenerator::new_root_ids(trace_id, span_id);
+  }
   const SamplingResult sampling =
       core.sampler->should_sample({parent, trace_id, name, options.kind, options.attributes});
   const bool sampled = sampling.decision == SamplingDecision::kRecordAndSample;
