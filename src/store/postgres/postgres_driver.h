@@ -1,0 +1,15 @@
+// The PostgreSQL driver (libpq), for `postgres://` and `postgresql://` DSNs. Statements are
+// prepared once per connection; a connection whose socket dies is reported broken so the pool
+// reconnects.
+#pragma once
+
+#include <memory>
+
+#include "store/driver.h"
+#include "store/dsn.h"
+
+namespace argus::store::postgres {
+
+Result<std::unique_ptr<sql::Driver>> make_driver(const Dsn& dsn, const StoreOptions& options);
+
+}  // namespace argus::store::postgres

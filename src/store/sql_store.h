@@ -1,0 +1,67 @@
+// The Store implementation shared by every driver: the SQL text (one catalogue, rendered in the
+// driver's placeholder syntax), transactions, retries after a lost connection, and spans.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "store/db_span.h"
+#include "store/driver.h"
+#include "store/pool.h"
+#include "store/store.h"
+
+namespace argus::store::sql {
+
+enum class Stmt : std::size_t {
+  kInsertClient,
+  kSelectClient,
+  kListClients,
+  kUpdateClient,
+  kDeleteClientTokens,
+  kDeleteClient,
+  kInsertToken,
+  kSelectToken,
+  kRevokeToken,
+  kDeleteExpiredTokens,
+  kPing,
+  kSelectMigration,
+  kInsertMigration,
+  kCount
+};
+
+class Session;
+
+class SqlStore final : public Store {
+ public:
+  SqlStore(std::unique_ptr<Driver> driver, const StoreOptions& options);
+
+  std::string_view system() const noexcept override { return driver_->server().system; }
+  Result<void> ping(const CallContext& ctx) override;
+  Result<int> migrate(const CallContext& ctx) override;
+  Result<Client> create_client(const Client& client, const CallContext& ctx) override;
+  Result<Client> get_client(std::string_view client_id, const CallContext& ctx) override;
+  Result<ClientPage> list_clients(const ClientFilter& filter, const PageRequest& page,
+                                  const CallContext& ctx) override;
+  Result<Client> update_client(const Client& client, const CallContext& ctx) override;
+  Result<void> delete_client(std::string_view client_id, const CallContext& ctx) override;
+  Result<void> insert_token(const AccessToken& token, const CallContext& ctx) override;
+  Result<AccessToken> get_token(std::string_view signature, const CallContext& ctx) override;
+  Result<RevokeOutcome> revoke_token(std::string_view signature, std::string_view client_id,
+                                     const CallContext& ctx) override;
+  Result<std::int64_t> delete_expired_tokens(std::int64_t now_unix_seconds,
+                                             const CallContext& ctx) override;
+
+ private:
+  friend class Session;
+  // Runs `body` on a pooled connection; retries once on a fresh connection when a reused one
+  // turns out dead before anything could have been committed.
+  template <typename T, typename Body>
+  Result<T> run(const CallContext& ctx, Body&& body);
+
+  std::unique_ptr<Driver> driver_;
+  Pool pool_;
+  DbSpans spans_;
+  std::vector<Statement> statements_;
+};
+
+}  // namespace argus::store::sql

@@ -1,0 +1,126 @@
+// A database server restarted under the store: calls fail fast with `unavailable` while it is
+// down, and the pool reconnects by itself when it is back. Each test gets a private server
+// (its own data directory and port), so stopping it cannot disturb tests running in parallel.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <string>
+
+#include "store/backends.h"
+#include "store/store.h"
+
+namespace argus::store::testing {
+namespace {
+
+class RestartTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    const char* dir = std::getenv("ARGUS_TEST_DB_DIR");
+    if (dir == nullptr) GTEST_SKIP() << "database servers not configured (ARGUS_TEST_DB_DIR)";
+    engine_ = GetParam() == Backend::kPostgres ? "postgres" : "mariadb";
+    script_ = ARGUS_DB_SERVERS_SCRIPT;
+    // A private server per test, so two restart tests running in parallel stay independent.
+    std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(test.begin(), test.end(), '/', '-');
+    dir_ = std::string(dir) + "-restart/" + test;
+    ASSERT_TRUE(servers("start")) << "cannot start the private " << engine_ << " server";
+    auto admin = server_dsn(dir_, engine_);
+    ASSERT_TRUE(admin);
+    admin_ = *admin;
+    // The private server's data outlives a run; each test starts on an empty database.
+    database_ = "argus_r_" + std::to_string(std::random_device{}());
+    auto error = admin_exec(GetParam(), admin_, "CREATE DATABASE " + database_);
+    ASSERT_EQ(error, "");
+    auto dsn = with_database(admin_, database_);
+    StoreOptions options;
+    options.migrate_on_open = true;
+    options.max_connections = 4;
+    options.connect_timeout = std::chrono::seconds(2);
+    auto store = open_store(dsn, options);
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(*store);
+  }
+
+  void TearDown() override {
+    store_.reset();
+    if (!database_.empty()) {
+      (void)servers("start");
+      std::string drop = "DROP DATABASE IF EXISTS " + database_;
+      if (GetParam() == Backend::kPostgres) drop += " WITH (FORCE)";
+      (void)admin_exec(GetParam(), admin_, drop);
+    }
+    if (!dir_.empty()) (void)servers("stop");
+  }
+
+  bool servers(const std::string& command) {
+    std::string line =
+        "'" + script_ + "' " + command + " '" + dir_ + "' " + engine_ + " >/dev/null";
+    return std::system(line.c_str()) == 0;
+  }
+
+  // Fills the pool with several idle connections, all of which the restart will kill.
+  void warm_pool() {
+    for (int i = 0; i < 4; ++i) ASSERT_TRUE(store_->ping());
+  }
+
+  std::string script_, dir_, engine_, admin_, database_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(RestartTest, StaleConnectionsAreReplacedAfterARestart) {
+  Client c;
+  c.client_id = "before-restart";
+  ASSERT_TRUE(store_->create_client(c));
+  warm_pool();
+  ASSERT_TRUE(servers("stop"));
+  ASSERT_TRUE(servers("start"));
+  // The pooled connection died with the old server; the store retries once on a new one.
+  auto got = store_->get_client("before-restart");
+  ASSERT_TRUE(got) << got.error().message;
+  c.client_id = "after-restart";
+  auto created = store_->create_client(c);
+  ASSERT_TRUE(created) << created.error().message;
+}
+
+TEST_P(RestartTest, CallsFailFastWhileDownAndRecoverWithoutHelp) {
+  Client c;
+  c.client_id = "survivor";
+  ASSERT_TRUE(store_->create_client(c));
+  warm_pool();
+  ASSERT_TRUE(servers("stop"));
+
+  // Refused connections come back at once; the bound is generous, a hang would exceed it.
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 5; ++i) {
+    auto ping = store_->ping();
+    ASSERT_FALSE(ping);
+    EXPECT_EQ(ping.error().code, Error::Code::unavailable) << ping.error().message;
+    auto get = store_->get_client("survivor");
+    ASSERT_FALSE(get);
+    EXPECT_EQ(get.error().code, Error::Code::unavailable) << get.error().message;
+    c.client_id = "written-while-down-" + std::to_string(i);
+    auto created = store_->create_client(c);
+    ASSERT_FALSE(created);
+    EXPECT_EQ(created.error().code, Error::Code::unavailable);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+
+  ASSERT_TRUE(servers("start"));
+  EXPECT_TRUE(store_->ping());
+  auto got = store_->get_client("survivor");
+  ASSERT_TRUE(got) << got.error().message;
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(store_->get_client("written-while-down-" + std::to_string(i)).error().code,
+              Error::Code::not_found);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Servers, RestartTest,
+                         ::testing::Values(Backend::kPostgres, Backend::kMariadb),
+                         [](const auto& info) { return name(info.param); });
+
+}  // namespace
+}  // namespace argus::store::testing
