@@ -34,7 +34,7 @@ struct OtlpSettings {
   std::string server_url;  // "host:port" (see insecure) or a full URL
   bool insecure = false;
   double sampling_ratio = 1.0;
-  std::string authorization_header;  // secret: never logged
+  std::string authorization_header;        // secret: never logged
   std::string protocol = "http/protobuf";  // or "http/json"
   std::string compression;                 // "" or "gzip"
 };
@@ -47,7 +47,9 @@ struct BatchSettings {
 };
 
 struct TracingSettings {
-  std::string provider;  // "", "jaeger", "zipkin", "otel"; empty disables tracing
+  // "", "jaeger", "zipkin", "otel", "console"; empty disables tracing. "console" prints each trace
+  // as a tree on stdout (the --dev default when no provider is configured).
+  std::string provider;
   std::string service_name = "Argus";
   std::string deployment_environment;
   JaegerSettings jaeger;
@@ -60,7 +62,7 @@ struct TracingSettings {
 };
 
 struct LogSettings {
-  std::string level = "info";  // trace, debug, info, warn, error
+  std::string level = "info";   // trace, debug, info, warn, error
   std::string format = "text";  // text or json
   bool leak_sensitive_values = false;
 };
@@ -75,6 +77,9 @@ struct Config {
   std::string issuer;  // urls.self.issuer; default http://localhost:4444/
   LogSettings log;
   TracingSettings tracing;
+  // --dev: development defaults (SQLite file DSN, generated secret, console traces) and automatic
+  // database migration. Never for production.
+  bool dev = false;
 };
 
 }  // namespace argus::config
