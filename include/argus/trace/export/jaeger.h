@@ -34,7 +34,7 @@ inline constexpr std::size_t kMaxDatagramBytes = 65000;
 
 struct JaegerExporterOptions {
   std::string local_agent_address = "127.0.0.1:6831";  // host:port, or [v6]:port
-  std::string service_name;  // empty: the resource's service.name
+  std::string service_name;                            // empty: the resource's service.name
   // Extra process tags; hostname, ip, client-uuid and argus.version are always added.
   std::vector<std::pair<std::string, std::string>> tags;
   std::size_t max_datagram_bytes = kMaxDatagramBytes;  // lowered by tests

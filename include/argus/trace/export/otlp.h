@@ -24,9 +24,9 @@ struct OtlpExporterOptions {
   bool insecure = false;
   // When set (e.g. from OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) it is used verbatim instead.
   std::string traces_endpoint;
-  std::string authorization_header;  // sent as `Authorization`; never logged
-  std::string protocol = "http/protobuf";  // or "http/json"
-  std::string compression;                 // "" or "gzip"
+  std::string authorization_header;          // sent as `Authorization`; never logged
+  std::string protocol = "http/protobuf";    // or "http/json"
+  std::string compression;                   // "" or "gzip"
   std::chrono::milliseconds timeout{10000};  // connect, and each request
   std::vector<std::pair<std::string, std::string>> headers;
   std::string ca_file;  // extra CA bundle (PEM) besides the system store; for private CAs

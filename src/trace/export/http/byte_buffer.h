@@ -1,0 +1,62 @@
+// A growable byte buffer for the exporters' hand-written encoders (protobuf, Thrift compact,
+// JSON). It is reused batch after batch, so steady-state encoding does not allocate, and it
+// writes through a raw pointer after one capacity check per field instead of per byte.
+#pragma once
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string_view>
+
+namespace argus::trace::exporting {
+
+class ByteBuffer {
+ public:
+  ByteBuffer() = default;
+  ByteBuffer(const ByteBuffer&) = delete;
+  ByteBuffer& operator=(const ByteBuffer&) = delete;
+
+  void clear() noexcept { size_ = 0; }
+  std::size_t size() const noexcept { return size_; }
+  const char* data() const noexcept { return data_.get(); }
+  char* data() noexcept { return data_.get(); }
+  std::string_view view() const noexcept { return {data_.get(), size_}; }
+  void resize(std::size_t n) {
+    reserve(n);
+    size_ = n;
+  }
+
+  // Makes room for `n` more bytes and returns where they go.
+  char* grow(std::size_t n) {
+    if (size_ + n > capacity_) reserve(size_ + n);
+    char* p = data_.get() + size_;
+    size_ += n;
+    return p;
+  }
+  void reserve(std::size_t n) {
+    if (n <= capacity_) return;
+    std::size_t cap = capacity_ ? capacity_ : 256;
+    while (cap < n) cap *= 2;
+    auto fresh = std::make_unique_for_overwrite<char[]>(cap);
+    if (size_) std::memcpy(fresh.get(), data_.get(), size_);
+    data_ = std::move(fresh);
+    capacity_ = cap;
+  }
+  void append(std::string_view s) {
+    if (!s.empty()) std::memcpy(grow(s.size()), s.data(), s.size());
+  }
+  void push(char c) { *grow(1) = c; }
+  // Inserts `n` uninitialised bytes at `pos`, moving the tail.
+  void open_gap(std::size_t pos, std::size_t n) {
+    grow(n);
+    std::memmove(data_.get() + pos + n, data_.get() + pos, size_ - n - pos);
+  }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+}  // namespace argus::trace::exporting
