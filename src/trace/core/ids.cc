@@ -162,15 +162,23 @@ TraceId IdGenerator::new_trace_id() noexcept {
   return TraceId::from_halves(high, low);
 }
 
+// All-zero ids are invalid; redrawing them is so rare that it lives out of line, which keeps
+// the hot path free of register spills.
+[[gnu::noinline, gnu::cold]] static std::uint64_t redraw_nonzero() noexcept {
+  std::uint64_t v;
+  do {
+    v = generator().next();
+  } while (v == 0);
+  return v;
+}
+
 void IdGenerator::new_root_ids(TraceId& trace_id, SpanId& span_id) noexcept {
-  WyRand& g = generator();
   std::uint64_t v[3];
-  g.next_n(v);
-  std::uint64_t high = v[0], low = v[1], span = v[2];
-  while (high == 0 && low == 0) low = g.next();
-  while (span == 0) span = g.next();
-  trace_id = TraceId::from_halves(high, low);
-  span_id = SpanId(span);
+  generator().next_n(v);
+  if (__builtin_expect(v[1] == 0, 0)) v[1] = redraw_nonzero();  // keeps the trace id non-zero
+  if (__builtin_expect(v[2] == 0, 0)) v[2] = redraw_nonzero();
+  trace_id = TraceId::from_halves(v[0], v[1]);
+  span_id = SpanId(v[2]);
 }
 
 SpanId IdGenerator::new_span_id() noexcept {
