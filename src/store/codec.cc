@@ -28,8 +28,12 @@ std::string encode_list(const std::vector<std::string>& items) {
 }
 
 Result<std::vector<std::string>> decode_list(std::string_view json) {
+  if (json == "[]") return std::vector<std::string>();
+  // Lists are short: parse into a stack buffer instead of the heap.
+  unsigned char buffer[1024];
+  boost::json::monotonic_resource arena(buffer, sizeof buffer);
   boost::system::error_code ec;
-  auto value = boost::json::parse(boost::json::string_view(json.data(), json.size()), ec);
+  auto value = boost::json::parse(boost::json::string_view(json.data(), json.size()), ec, &arena);
   if (ec || !value.is_array())
     return Error{Error::Code::internal, "stored list is not a JSON array"};
   std::vector<std::string> out;
