@@ -54,6 +54,19 @@ TEST(PropagationBaggage, EntryCountLimit) {
   EXPECT_EQ(b.entries.back().key, "k179");
 }
 
+TEST(PropagationBaggage, WorkBoundedByMemberCount) {
+  // Only the first 180 members are looked at, valid or not: bounded work per header.
+  std::string h;
+  for (int i = 0; i < 180; ++i) h += "bad key=1,";
+  auto b = parse({h + "late=1"});
+  EXPECT_TRUE(b.entries.empty());
+  std::string repeated;
+  for (int i = 0; i < 2000; ++i) repeated += "a=1,";  // 8000 bytes: within the size limit
+  b = parse({repeated, "b=2"});
+  ASSERT_EQ(b.entries.size(), 1u);
+  EXPECT_EQ(b.entries[0].key, "a");
+}
+
 TEST(PropagationBaggage, EntrySizeLimit) {
   const std::string big = "big=" + std::string(4100, 'x');
   auto b = parse({big + ",small=1"});

@@ -75,12 +75,16 @@ std::size_t current_bytes(const Baggage& b) noexcept {
 
 void parse(std::span<const std::string_view> headers, Baggage& out) {
   std::size_t total = current_bytes(out);
+  // At most kMaxEntries members are looked at: a list longer than the limit cannot be
+  // propagated whole anyway, and this bounds the work a hostile header can cause.
+  std::size_t seen = 0;
   for (std::string_view header : headers) {
     if (header.size() > kMaxHeaderValue) continue;
-    while (true) {
+    while (seen < kMaxEntries) {
       const std::size_t comma = header.find(',');
       const std::string_view member = pd::trim_ows(header.substr(0, comma));
       BaggageEntry entry;
+      if (!member.empty()) ++seen;
       if (!member.empty() && member.size() <= kMaxEntryBytes && parse_member(member, entry)) {
         detail::add_entry(out, std::move(entry), total);
       }
