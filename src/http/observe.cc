@@ -1,0 +1,130 @@
+#include "http/observe.h"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+namespace argus::http {
+namespace trace = argus::trace;
+
+std::size_t BeastCarrierReader::get_all(std::string_view name, std::string_view* out,
+                                        std::size_t max) const noexcept {
+  std::size_t n = 0;
+  auto range = request_.equal_range(boost::beast::string_view(name.data(), name.size()));
+  for (auto it = range.first; it != range.second; ++it, ++n) {
+    if (n < max) out[n] = std::string_view(it->value().data(), it->value().size());
+  }
+  return n;
+}
+
+bool glob_match(std::string_view pattern, std::string_view text) noexcept {
+  // Iterative matcher with single-star backtracking: linear enough for short patterns.
+  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+namespace {
+
+std::string_view sv(boost::beast::string_view s) {
+  return {s.data(), s.size()};
+}
+
+bool skipped(const ObserveOptions& options, std::string_view path) {
+  for (const auto& pattern : options.skip_paths)
+    if (glob_match(pattern, path)) return true;
+  return false;
+}
+
+}  // namespace
+
+Exchange::Exchange(const ObserveOptions& options, const ConnectionInfo& connection,
+                   const BeastRequest& request, std::string_view path, std::string_view route)
+    : options_(options),
+      connection_(connection),
+      request_(request),
+      path_(path),
+      start_(std::chrono::steady_clock::now()) {
+  trace::PropagationContext extracted;
+  if (options.propagator) options.propagator->extract(BeastCarrierReader(request), extracted);
+  parent_ = extracted.span_context;
+  if (!options.tracer || skipped(options, path)) return;
+  traced_ = true;
+  std::string_view method = sv(request.method_string());
+  std::string_view user_agent = sv(request[boost::beast::http::field::user_agent]);
+  trace::KeyValue attrs[] = {
+      {"http.method", method},
+      {"http.route", route},
+      {"url.path", path},
+      {"server.address", connection.server_address},
+      {"server.port", static_cast<std::int64_t>(connection.server_port)},
+      {"client.address", connection.client_address},
+      {"user_agent.original", user_agent},
+  };
+  trace::StartSpanOptions start;
+  start.parent = parent_.is_valid() ? &parent_ : nullptr;
+  start.root = true;  // never inherit a thread-local span from unrelated work
+  start.kind = trace::SpanKind::kServer;
+  std::size_t count = user_agent.empty() ? 6 : 7;
+  if (route.empty()) attrs[1].value = path;  // unmatched: the route is unknown
+  start.attributes = std::span<const trace::KeyValue>(attrs, count);
+  std::string_view name = options.span_name_is_route && !route.empty() ? route : path;
+  span_ = options.tracer->start_span(name, start);
+}
+
+void Exchange::finish(unsigned status) noexcept {
+  // Read the ids before ending: an ended span hands its record back to the pool.
+  const trace::SpanContext ctx = traced_ ? span_.context() : parent_;
+  if (traced_) {
+    span_.set_attribute("http.status_code", static_cast<std::int64_t>(status));
+    if (status >= 400) span_.set_attribute("error", true);
+    if (status >= 500) span_.set_status(trace::StatusCode::kError);
+    span_.end();
+  }
+  if (!options_.logger) return;
+  auto level = traced_ ? spdlog::level::info : spdlog::level::debug;
+  if (!options_.logger->should_log(level)) return;
+  char trace_id[32], span_id[16];
+  ctx.trace_id.to_hex(trace_id);
+  ctx.span_id.to_hex(span_id);
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+  std::string_view method = sv(request_.method_string());
+  try {
+    if (options_.json_logs) {
+      boost::json::object o;
+      o["msg"] = "request";
+      o["http.method"] = method;
+      o["url.path"] = path_;
+      o["http.status_code"] = status;
+      o["duration_ms"] = ms;
+      o["client.address"] = connection_.client_address;
+      o["trace_id"] = std::string_view(trace_id, 32);
+      o["span_id"] = std::string_view(span_id, 16);
+      // The logger's JSON pattern supplies the braces, time and level around these fields.
+      std::string fields = boost::json::serialize(o);
+      options_.logger->log(level, "{}", std::string_view(fields).substr(1, fields.size() - 2));
+    } else {
+      options_.logger->log(level, "{} {} {} {:.3f}ms client={} trace_id={} span_id={}", method,
+                           path_, status, ms, connection_.client_address,
+                           std::string_view(trace_id, 32), std::string_view(span_id, 16));
+    }
+  } catch (...) {
+    // Logging must never fail a request.
+  }
+}
+
+}  // namespace argus::http

@@ -1,0 +1,71 @@
+// Observability of each HTTP exchange: the top-level SERVER span (named after the request path,
+// joined to the caller's trace through the propagators) and the structured request log line
+// carrying trace_id and span_id. Nothing secret is recorded: no header but User-Agent, no query,
+// no body.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "argus/trace/propagation.h"
+#include "argus/trace/tracer.h"
+#include "http/message.h"
+
+namespace argus::http {
+
+struct ObserveOptions {
+  argus::trace::Tracer* tracer = nullptr;  // null: no tracing
+  const argus::trace::Propagator* propagator = nullptr;
+  bool span_name_is_route = false;         // tracing.span_name: "route" instead of "path"
+  std::vector<std::string> skip_paths;     // globs ('*' matches anything): not traced
+  std::shared_ptr<spdlog::logger> logger;  // null: no request log
+  bool json_logs = false;
+};
+
+// Reads trace headers straight out of the Beast request: no copies, case-insensitive names.
+class BeastCarrierReader final : public argus::trace::CarrierReader {
+ public:
+  explicit BeastCarrierReader(const BeastRequest& request) : request_(request) {}
+  std::size_t get_all(std::string_view name, std::string_view* out,
+                      std::size_t max) const noexcept override;
+
+ private:
+  const BeastRequest& request_;
+};
+
+// '*' matches any run of characters (including '/'); everything else literally.
+bool glob_match(std::string_view pattern, std::string_view text) noexcept;
+
+struct ConnectionInfo {
+  std::string server_address;
+  std::uint16_t server_port = 0;
+  std::string client_address;
+};
+
+// One exchange, from the parsed request to the written response.
+class Exchange {
+ public:
+  Exchange(const ObserveOptions& options, const ConnectionInfo& connection,
+           const BeastRequest& request, std::string_view path, std::string_view route);
+  argus::trace::Span& span() noexcept { return span_; }
+  const argus::trace::SpanContext& context() const noexcept { return span_.context(); }
+  // Tags the status, ends the span and writes the log line.
+  void finish(unsigned status) noexcept;
+
+ private:
+  const ObserveOptions& options_;
+  const ConnectionInfo& connection_;
+  const BeastRequest& request_;
+  std::string_view path_;
+  bool traced_ = false;
+  std::chrono::steady_clock::time_point start_;
+  argus::trace::Span span_;
+  argus::trace::SpanContext parent_;  // the caller's context, for the log when not traced
+};
+
+}  // namespace argus::http

@@ -1,0 +1,103 @@
+#include "http/router.h"
+
+#include <boost/beast/http/verb.hpp>
+
+#include "argus/trace/attribute.h"
+
+namespace argus::http {
+namespace {
+
+bool is_param(std::string_view seg) {
+  return seg.size() >= 2 && seg.front() == '{' && seg.back() == '}';
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool valid_utf8(std::string_view s) {
+  std::string copy;
+  // assign_utf8 replaces invalid sequences; equality means the input was valid.
+  argus::trace::assign_utf8(copy, s, s.size());
+  return copy == s;
+}
+
+}  // namespace
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t pos = 0;
+  if (!path.empty() && path.front() == '/') pos = 1;
+  while (pos <= path.size()) {
+    auto next = path.find('/', pos);
+    if (next == std::string_view::npos) next = path.size();
+    if (next > pos || next < path.size()) out.push_back(path.substr(pos, next - pos));
+    pos = next + 1;
+  }
+  return out;
+}
+
+bool decode_segment(std::string_view in, std::string& out) {
+  out.clear();
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      c = static_cast<char>(hi * 16 + lo);
+      i += 2;
+    }
+    if (c == '\0') return false;
+    out.push_back(c);
+  }
+  return valid_utf8(out);
+}
+
+void Router::add(Route route) {
+  Compiled c;
+  for (auto seg : split_path(route.pattern)) c.segments.emplace_back(seg);
+  c.route = std::move(route);
+  routes_.push_back(std::move(c));
+}
+
+RouteMatch Router::match(boost::beast::http::verb method, std::string_view path) const {
+  RouteMatch result;
+  auto segments = split_path(path);
+  for (const auto& c : routes_) {
+    if (c.segments.size() != segments.size()) continue;
+    std::vector<std::pair<std::string_view, std::string>> params;
+    bool ok = true;
+    for (std::size_t i = 0; i < segments.size() && ok; ++i) {
+      const std::string& want = c.segments[i];
+      if (is_param(want)) {
+        std::string decoded;
+        if (!decode_segment(segments[i], decoded) || decoded.empty()) {
+          result.kind = RouteMatch::Kind::kBadPath;
+          return result;
+        }
+        params.emplace_back(std::string_view(want).substr(1, want.size() - 2), std::move(decoded));
+      } else {
+        ok = want == segments[i];
+      }
+    }
+    if (!ok) continue;
+    if (c.route.method == method) {
+      result.kind = RouteMatch::Kind::kFound;
+      result.route = &c.route;
+      result.params = std::move(params);
+      return result;
+    }
+    if (!result.allowed.empty()) result.allowed += ", ";
+    auto name = boost::beast::http::to_string(c.route.method);
+    result.allowed.append(name.data(), name.size());
+    result.kind = RouteMatch::Kind::kMethodNotAllowed;
+  }
+  return result;
+}
+
+}  // namespace argus::http

@@ -1,0 +1,58 @@
+// Request routing: method + path pattern ("/admin/clients/{id}") to a handler. Patterns match
+// whole segments; "{name}" captures one segment, percent-decoded. A path that matches a pattern
+// under another method yields 405 with the allowed methods, a path matching nothing 404.
+#pragma once
+
+#include <boost/beast/http/verb.hpp>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "http/message.h"
+
+namespace argus::http {
+
+using Handler = std::function<Response(Request&)>;
+
+enum class Execution {
+  kWorker,  // blocking or CPU-heavy: runs on the worker pool (the default)
+  kInline,  // trivial and non-blocking: runs on the I/O thread
+};
+
+struct Route {
+  boost::beast::http::verb method;
+  std::string pattern;
+  Handler handler;
+  Execution execution = Execution::kWorker;
+};
+
+struct RouteMatch {
+  enum class Kind { kFound, kNotFound, kMethodNotAllowed, kBadPath };
+  Kind kind = Kind::kNotFound;
+  const Route* route = nullptr;
+  std::vector<std::pair<std::string_view, std::string>> params;
+  std::string allowed;  // "GET, PUT" for kMethodNotAllowed
+};
+
+class Router {
+ public:
+  void add(Route route);
+  // `path` is the percent-encoded path without the query.
+  RouteMatch match(boost::beast::http::verb method, std::string_view path) const;
+
+ private:
+  struct Compiled {
+    Route route;
+    std::vector<std::string> segments;  // "{id}" marks a parameter
+  };
+  std::vector<Compiled> routes_;
+};
+
+// Splits "/a/b/c" into {"a","b","c"}; an empty path or "/" gives no segments.
+std::vector<std::string_view> split_path(std::string_view path);
+// Percent-decodes one path segment; false on malformed escapes or invalid UTF-8 / NUL.
+bool decode_segment(std::string_view in, std::string& out);
+
+}  // namespace argus::http
