@@ -106,8 +106,9 @@ std::optional<std::string> parse_tracestate(std::span<const std::string_view> he
     if (!split_members(header, members, count)) return std::nullopt;
   }
   if (has_duplicate_keys(members, count)) return std::nullopt;
-  for (std::size_t i = 0; i < count; ++i)
+  for (std::size_t i = 0; i < count; ++i) {
     bytes += members[i].key.size() + members[i].value.size() + 2;
+  }
   std::string out;
   out.reserve(bytes);
   for (std::size_t i = 0; i < count; ++i) {
