@@ -114,6 +114,29 @@ TEST(PropagationCarriers, MapReaderAnyCaseAndWriters) {
   EXPECT_EQ(values[0], "1");
 }
 
+// A carrier that only answers lookups by name (no enumeration): everything but Jaeger's
+// uberctx- baggage still works.
+class LookupOnlyCarrier final : public CarrierReader {
+ public:
+  explicit LookupOnlyCarrier(const Headers& h) : inner_(h) {}
+  std::size_t get_all(std::string_view name, std::string_view* out,
+                      std::size_t max) const noexcept override {
+    return inner_.get_all(name, out, max);
+  }
+
+ private:
+  PairRangeReader<Headers> inner_;
+};
+
+TEST(PropagationCarriers, LookupOnlyCarrierSkipsPrefixedBaggage) {
+  const Headers h{{"uber-trace-id", kJaeger}, {"uberctx-a", "1"}, {"baggage", "b=2"}};
+  PropagationContext ctx;
+  EXPECT_TRUE(make_default_propagator()->extract(LookupOnlyCarrier(h), ctx));
+  EXPECT_EQ(ctx.baggage.find("a"), nullptr);
+  ASSERT_NE(ctx.baggage.find("b"), nullptr);
+  EXPECT_EQ(ctx.span_context.span_id.to_hex(), "3ac1c9d8b5b7b8c2");
+}
+
 // A tracer whose root sampler is `root_sampled`, behind parent-based sampling.
 struct TracerFixture {
   explicit TracerFixture(bool root_sampled) {
