@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "argus/trace/propagation.h"
+#include "trace/alloc_counter.h"
 
 namespace {
 
@@ -25,6 +26,23 @@ Headers request_headers(std::string_view name, std::string_view value) {
   return h;
 }
 
+// Reports heap allocations per iteration: extraction without tracestate/baggage and injection
+// into a reused slot must not allocate.
+class AllocsPerOp {
+ public:
+  explicit AllocsPerOp(benchmark::State& state)
+      : state_(state), start_(argus::bench::allocation_count()) {}
+  ~AllocsPerOp() {
+    const double n = static_cast<double>(state_.iterations());
+    state_.counters["allocs_per_op"] =
+        n > 0 ? static_cast<double>(argus::bench::allocation_count() - start_) / n : 0.0;
+  }
+
+ private:
+  benchmark::State& state_;
+  std::uint64_t start_;
+};
+
 // Keeps the last value written in a reused buffer, like a pre-sized outgoing header slot.
 class SlotWriter final : public argus::trace::CarrierWriter {
  public:
@@ -40,6 +58,7 @@ void BM_ExtractTraceparent(benchmark::State& state) {
   const Headers h =
       request_headers("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   const PairRangeReader reader(h);
+  AllocsPerOp allocs(state);
   for (auto _ : state) {
     PropagationContext ctx;
     benchmark::DoNotOptimize(propagator->extract(reader, ctx));
@@ -56,6 +75,7 @@ void BM_InjectTraceparent(benchmark::State& state) {
   propagator->extract(PairRangeReader(h), ctx);
   const argus::trace::Baggage baggage;
   SlotWriter writer;
+  AllocsPerOp allocs(state);
   for (auto _ : state) {
     propagator->inject(ctx.span_context, baggage, writer);
     benchmark::DoNotOptimize(writer.value_.data());
@@ -67,6 +87,7 @@ void BM_ExtractCompositeMiss(benchmark::State& state) {
   const auto propagator = argus::trace::make_default_propagator();
   const Headers h = request_headers({}, {});
   const PairRangeReader reader(h);
+  AllocsPerOp allocs(state);
   for (auto _ : state) {
     PropagationContext ctx;
     benchmark::DoNotOptimize(propagator->extract(reader, ctx));
@@ -79,6 +100,7 @@ void BM_ExtractB3Single(benchmark::State& state) {
   const auto propagator = argus::trace::make_b3_propagator(true);
   const Headers h = request_headers("b3", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1");
   const PairRangeReader reader(h);
+  AllocsPerOp allocs(state);
   for (auto _ : state) {
     PropagationContext ctx;
     benchmark::DoNotOptimize(propagator->extract(reader, ctx));
