@@ -5,9 +5,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
 #include <random>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "store/backends.h"
 #include "store/store.h"
@@ -116,6 +120,71 @@ TEST_P(RestartTest, CallsFailFastWhileDownAndRecoverWithoutHelp) {
     EXPECT_EQ(store_->get_client("written-while-down-" + std::to_string(i)).error().code,
               Error::Code::not_found);
   }
+}
+
+// Worker threads keep calling while the server goes away and comes back: every call either
+// succeeds or fails with `unavailable` (nothing else, no crash), each worker sees the outage, and
+// each recovers on its own. Waits are condition variables with timeouts, loops are bounded.
+TEST_P(RestartTest, ConcurrentCallersRideOutARestart) {
+  constexpr int kWorkers = 3;
+  constexpr int kMaxCallsPerWorker = 200000;
+  Client seed;
+  seed.client_id = "seed";
+  ASSERT_TRUE(store_->create_client(seed));
+  std::mutex mutex;
+  std::condition_variable cv;
+  int saw_outage = 0, recovered = 0, unexpected = 0;
+  bool restarted = false, stop = false;
+  std::vector<std::string> written;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < kWorkers; ++w) {
+    workers.emplace_back([&, w] {
+      bool outage = false, back = false;
+      for (int i = 0; i < kMaxCallsPerWorker; ++i) {
+        {
+          std::lock_guard lock(mutex);
+          if (stop) return;
+        }
+        Client c;
+        c.client_id = "w" + std::to_string(w) + "-" + std::to_string(i);
+        auto get = store_->get_client("seed");
+        auto created = store_->create_client(c);
+        std::lock_guard lock(mutex);
+        for (const Error* e :
+             {get ? nullptr : &get.error(), created ? nullptr : &created.error()}) {
+          if (e != nullptr && e->code != Error::Code::unavailable) ++unexpected;
+        }
+        if (created) written.push_back(c.client_id);
+        if (!get && !outage) {
+          outage = true;
+          ++saw_outage;
+          cv.notify_all();
+        }
+        if (get && created && restarted && outage && !back) {
+          back = true;
+          ++recovered;
+          cv.notify_all();
+        }
+      }
+    });
+  }
+  ASSERT_TRUE(servers("stop"));
+  {
+    std::unique_lock lock(mutex);
+    EXPECT_TRUE(
+        cv.wait_for(lock, std::chrono::seconds(60), [&] { return saw_outage == kWorkers; }));
+  }
+  ASSERT_TRUE(servers("start"));
+  {
+    std::unique_lock lock(mutex);
+    restarted = true;
+    EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(60), [&] { return recovered == kWorkers; }));
+    stop = true;
+  }
+  for (auto& t : workers) t.join();
+  EXPECT_EQ(unexpected, 0);
+  // Every create reported as done is really there.
+  for (const auto& id : written) EXPECT_TRUE(store_->get_client(id)) << id;
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, RestartTest,

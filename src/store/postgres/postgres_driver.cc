@@ -194,6 +194,13 @@ Result<std::unique_ptr<sql::Driver>> make_driver(const Dsn& dsn, const StoreOpti
       {"client_encoding", "UTF8"},
       {"connect_timeout",
        std::to_string(std::max<long long>(1, (options.connect_timeout.count() + 999) / 1000))},
+      // A server that vanishes without closing the socket (host down, network cut) is noticed
+      // within seconds instead of blocking a worker thread indefinitely.
+      {"keepalives", "1"},
+      {"keepalives_idle", "10"},
+      {"keepalives_interval", "2"},
+      {"keepalives_count", "3"},
+      {"tcp_user_timeout", "10000"},
   };
   if (dsn.port != 0) params.emplace_back("port", std::to_string(dsn.port));
   if (!dsn.user.empty()) params.emplace_back("user", dsn.user);
