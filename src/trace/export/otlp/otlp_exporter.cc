@@ -20,6 +20,10 @@ class Exporter final : public OtlpExporter {
 
   ExportResult export_spans(std::span<const SpanData* const> spans) noexcept override try {
     if (spans.empty()) return ExportResult::kSuccess;
+    if (sender_->is_shut_down()) {  // do not even read the records: the provider may be gone
+      sender_->recorder().failed(spans.size(), "shutdown", "exporter is shut down");
+      return ExportResult::kFailure;
+    }
     if (json_) {
       encode_json(spans, body_);
     } else {

@@ -13,6 +13,10 @@ class Exporter final : public ZipkinExporter {
 
   ExportResult export_spans(std::span<const SpanData* const> spans) noexcept override try {
     if (spans.empty()) return ExportResult::kSuccess;
+    if (sender_->is_shut_down()) {  // do not even read the records: the provider may be gone
+      sender_->recorder().failed(spans.size(), "shutdown", "exporter is shut down");
+      return ExportResult::kFailure;
+    }
     encoder_.encode(spans, body_);
     return sender_->send(body_.view(), spans.size());
   } catch (...) {
