@@ -1,0 +1,13 @@
+# Fails when docs/configuration.md differs from what `argus config docs` generates now.
+execute_process(COMMAND ${ARGUS} config docs OUTPUT_VARIABLE generated RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "argus config docs failed (${rc})")
+endif()
+if(NOT EXISTS ${DOC})
+  message(FATAL_ERROR "${DOC} is missing; run: build/bin/argus config docs -o docs/configuration.md")
+endif()
+file(READ ${DOC} committed)
+if(NOT generated STREQUAL committed)
+  message(FATAL_ERROR "${DOC} is out of date; run: build/bin/argus config docs -o docs/configuration.md")
+endif()
+message(STATUS "docs/configuration.md is up to date")
