@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# `make bench`, service part: Ory's published load test (hey -n 10000 -c 100) on the four
+# endpoints Hydra published figures for (2-CPU machine), ours printed beside theirs; the bcrypt
+# bound for the client-credentials grant (cores / one bcrypt comparison at cost 8, measured here);
+# tracing overhead on get-client (wrk, tracing at 100% to a loopback OTLP sink vs tracing off);
+# idle and peak RSS. Memory DSN, bcrypt cost 8.
+# Usage: scripts/bench.d/service.sh BUILD_DIR
+set -euo pipefail
+build="${1:-build}"
+argus="$build/bin/argus"
+if [[ ! -x "$argus" ]]; then
+  echo "service bench: $argus not built; skipped"
+  exit 0
+fi
+for tool in hey wrk python3 curl; do
+  command -v "$tool" >/dev/null || { echo "service bench: $tool missing; skipped"; exit 0; }
+done
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# A loopback OTLP/HTTP sink: accepts every export and discards it.
+sink_port=$(free_port)
+python3 - "$sink_port" >/dev/null 2>&1 <<'PY' &
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+pids+=($!)
+
+public=$(free_port); admin=$(free_port)
+start_argus() {  # $1: tracing provider ("otel" or "")
+  env -i PATH="$PATH" DSN=memory OAUTH2_HASHERS_BCRYPT_COST=8 \
+    SECRETS_SYSTEM=bench-system-secret-0123456789 LOG_LEVEL=warn \
+    SERVE_PUBLIC_HOST=127.0.0.1 SERVE_PUBLIC_PORT="$public" \
+    SERVE_ADMIN_HOST=127.0.0.1 SERVE_ADMIN_PORT="$admin" \
+    TRACING_PROVIDER="$1" TRACING_PROVIDERS_OTLP_SERVER_URL="127.0.0.1:$sink_port" \
+    TRACING_PROVIDERS_OTLP_INSECURE=true TRACING_PROVIDERS_OTLP_SAMPLING_RATIO=1 \
+    "$argus" serve all >"$work/argus.log" 2>&1 &
+  argus_pid=$!
+  pids+=("$argus_pid")
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$admin/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$argus_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "service bench: argus did not start:"; cat "$work/argus.log"; exit 1
+}
+stop_argus() { kill -TERM "$argus_pid"; wait "$argus_pid" || true; }
+rss_kb() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
+# Requests/s, or "fail" when any response was not 2xx (an error path is not a benchmark).
+hey_rps() {
+  local out
+  out=$(hey "$@")
+  if awk '/Status code distribution/ {s=1; next} s && /\[[0-9]+\]/ {gsub(/[\[\]]/, "", $1); if ($1 !~ /^2/) bad=1} END {exit !bad}' <<<"$out"; then
+    echo "service bench: non-2xx responses for: hey $*" >&2
+    awk '/Status code distribution/,/^$/' <<<"$out" >&2
+  fi
+  awk '/Requests\/sec:/ {print $2}' <<<"$out"
+}
+wrk_rps() { wrk "$@" | awk '/Requests\/sec:/ {print $2}'; }
+
+start_argus otel
+idle_rss=$(rss_kb "$argus_pid" VmRSS)
+client_id=bench-client
+client_secret=bench-client-secret-0123456789
+curl -sf -X POST "http://127.0.0.1:$admin/admin/clients" -H 'Content-Type: application/json' \
+  -d "{\"client_id\":\"$client_id\",\"client_secret\":\"$client_secret\",\"grant_types\":[\"client_credentials\"],\"scope\":\"read\"}" >/dev/null
+token=$(curl -sf -u "$client_id:$client_secret" -d grant_type=client_credentials \
+  "http://127.0.0.1:$public/oauth2/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+
+# One bcrypt comparison at cost 8, through the same libcrypt.
+bcrypt_ms=$(python3 - <<'PY'
+import ctypes, ctypes.util, time
+lib = ctypes.CDLL(ctypes.util.find_library("crypt"))
+lib.crypt.restype = ctypes.c_char_p
+lib.crypt_gensalt.restype = ctypes.c_char_p
+salt = lib.crypt_gensalt(b"$2b$", 8, None, 0)
+h = lib.crypt(b"bench-client-secret-0123456789", salt)
+n = 50; t = time.perf_counter()
+for _ in range(n): lib.crypt(b"bench-client-secret-0123456789", h)
+print(f"{(time.perf_counter() - t) / n * 1000:.3f}")
+PY
+)
+cores=$(nproc)
+# Ory used 10,000 requests; fewer only to smoke-test this script.
+n="${ARGUS_BENCH_REQUESTS:-10000}"
+wrk_seconds="${ARGUS_BENCH_WRK_SECONDS:-10}"
+
+intro=$(hey_rps -n "$n" -c 100 -m POST -T application/x-www-form-urlencoded -d "token=$token" \
+  "http://127.0.0.1:$admin/admin/oauth2/introspect")
+# Debian's hey ignores -a: send the Basic credentials as a header.
+basic=$(printf '%s:%s' "$client_id" "$client_secret" | base64 -w0)
+cc=$(hey_rps -n "$n" -c 100 -m POST -T application/x-www-form-urlencoded \
+  -H "Authorization: Basic $basic" -d grant_type=client_credentials "http://127.0.0.1:$public/oauth2/token")
+list=$(hey_rps -n "$n" -c 100 "http://127.0.0.1:$admin/admin/clients")
+get=$(hey_rps -n "$n" -c 100 "http://127.0.0.1:$admin/admin/clients/$client_id")
+wrk_on=$(wrk_rps -t2 -c100 -d"$wrk_seconds"s "http://127.0.0.1:$admin/admin/clients/$client_id")
+peak_rss=$(rss_kb "$argus_pid" VmHWM)
+stop_argus
+
+start_argus ""
+curl -sf -X POST "http://127.0.0.1:$admin/admin/clients" -H 'Content-Type: application/json' \
+  -d "{\"client_id\":\"$client_id\",\"client_secret\":\"$client_secret\"}" >/dev/null
+wrk_off=$(wrk_rps -t2 -c100 -d"$wrk_seconds"s "http://127.0.0.1:$admin/admin/clients/$client_id")
+stop_argus
+
+python3 - "$intro" "$cc" "$list" "$get" "$bcrypt_ms" "$cores" "$wrk_on" "$wrk_off" \
+  "$idle_rss" "$peak_rss" <<'PY'
+import sys
+intro, cc, lst, get, bcrypt_ms, cores, on, off, idle, peak = sys.argv[1:]
+f = lambda s: float(s or 0)
+bound = int(cores) / (f(bcrypt_ms) / 1000)
+print()
+print(f"{'service (hey -n 10000 -c 100, memory DSN, bcrypt 8, OTLP 100%)':62} {'argus':>10} {'Hydra':>8} {'ratio':>7} target")
+rows = [("token introspection", intro, 5109, "3x Hydra"),
+        ("client credentials grant", cc, 513, f"90% of bcrypt bound {bound:,.0f}"),
+        ("list clients", lst, 15025, "3x Hydra"),
+        ("get client", get, 17068, "3x Hydra")]
+for name, ours, theirs, target in rows:
+    print(f"{name:62} {f(ours):10,.0f} {theirs:8,} {f(ours)/theirs:6.2f}x {target}")
+print(f"{'bcrypt compare, cost 8 (ms); bound = cores / time':62} {f(bcrypt_ms):10.2f} {'':8} {'':7} cores={cores} bound={bound:,.0f} req/s; cc at {f(cc)/bound*100:.0f}% of bound")
+overhead = (1 - f(on) / f(off)) * 100 if f(off) else float('nan')
+print(f"{'get client, wrk -t2 -c100, tracing 100% / off (req/s)':62} {f(on):10,.0f} {f(off):8,.0f} {'':7} overhead {overhead:.1f}% (target <= 5%)")
+print(f"{'RSS idle / peak under load (MB)':62} {int(idle)/1024:10.1f} {int(peak)/1024:8.1f} {'':7} targets 30 / 100")
+PY
