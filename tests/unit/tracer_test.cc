@@ -105,6 +105,17 @@ TEST(Tracer, UnsampledSpanCarriesContextButRecordsNothing) {
   EXPECT_EQ(stats.spans_not_sampled, 1u);
 }
 
+TEST(Tracer, DeniedSamplingMakesAnUnsampledRootButDoesNotOverrideAParent) {
+  auto r = make_recording_provider();
+  Span denied = r.tracer().start_span("denied", {.sampling_denied = true});
+  EXPECT_FALSE(denied.is_recording());
+  EXPECT_TRUE(denied.context().is_valid());
+  SpanContext parent = testing::make_context(TraceId::from_halves(1, 2), SpanId(3),
+                                             TraceFlags::kSampled, true);
+  Span child = r.tracer().start_span("child", {.parent = &parent, .sampling_denied = true});
+  EXPECT_TRUE(child.is_recording());
+}
+
 TEST(Tracer, EndingTwiceOrByDestructionExportsOnce) {
   auto r = make_recording_provider();
   {

@@ -35,6 +35,9 @@ struct StartSpanOptions {
   SpanKind kind = SpanKind::kInternal;
   std::span<const KeyValue> attributes{};  // recorded, and shown to the sampler
   std::int64_t start_unix_ns = 0;          // 0: now
+  // The caller was told not to sample (B3 "b3: 0", PropagationContext::sampling_denied): a new
+  // root span is then not sampled, whatever the sampler would say. Ignored when there is a parent.
+  bool sampling_denied = false;
 };
 
 class Span {

@@ -49,7 +49,9 @@ Span Tracer::start_span(std::string_view name, const StartSpanOptions& options) 
     IdGenerator::new_root_ids(trace_id, span_id);
   }
   const SamplingResult sampling =
-      core.sampler->should_sample({parent, trace_id, name, options.kind, options.attributes});
+      options.sampling_denied && parent == nullptr
+          ? SamplingResult{SamplingDecision::kDrop}
+          : core.sampler->should_sample({parent, trace_id, name, options.kind, options.attributes});
   const bool sampled = sampling.decision == SamplingDecision::kRecordAndSample;
   if (sampling.decision == SamplingDecision::kDrop) {
     core.spans_not_sampled.add();
