@@ -95,6 +95,25 @@ TEST(OtlpExporter, PostsProtobufWithHeadersAndKeepsTheConnection) {
   EXPECT_EQ(logs.count("s3cret"), 0u);
 }
 
+TEST(OtlpExporter, ReconnectsWhenTheCollectorClosedAKeptAliveConnection) {
+  FakeCollector c;
+  Logs logs;
+  auto o = options_for(c, logs);
+  o.retry.max_attempts = 1;  // the reconnect is not a retry
+  auto e = make(o);
+  c.push({Reply::Kind::kRespond, 200});
+  c.push({Reply::Kind::kClose});
+  c.push({Reply::Kind::kRespond, 200});
+  auto set = testing::make_span_set();
+  ASSERT_EQ(e->export_spans(set.view()), ExportResult::kSuccess);
+  ASSERT_EQ(e->export_spans(set.view()), ExportResult::kSuccess)
+      << e->stats().last_error << " requests=" << c.requests().size()
+      << " connections=" << c.connections();
+  EXPECT_EQ(c.requests().size(), 3u);
+  EXPECT_EQ(c.connections(), 2);
+  EXPECT_EQ(e->stats().retries, 0u);
+}
+
 TEST(OtlpExporter, JsonWithGzipDecodes) {
   FakeCollector c;
   Logs logs;

@@ -220,6 +220,7 @@ FakeCollector::~FakeCollector() {
     for (int fd : fds_) ::shutdown(fd, SHUT_RDWR);
   }
   for (auto& t : threads_) t.join();
+  for (int fd : fds_) ::close(fd);
   ::close(listen_fd_);
   ::close(wake_[0]);
   ::close(wake_[1]);
@@ -277,7 +278,10 @@ void FakeCollector::accept_loop() {
     std::lock_guard lock(mu_);
     ++connections_;
     fds_.push_back(fd);
-    threads_.emplace_back([this, fd] { serve(fd); });
+    threads_.emplace_back([this, fd] {
+      serve(fd);
+      ::shutdown(fd, SHUT_RDWR);  // the client sees the close; the fd is closed at destruction
+    });
   }
 }
 

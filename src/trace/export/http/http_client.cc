@@ -42,10 +42,17 @@ class BeastClient final : public HttpClient {
   Expected<HttpResponse> request(bool post, std::string_view body,
                                  const HttpHeaders& headers) override {
     if (aborted_.load()) return Error{Error::Code::unavailable, "client shut down"};
+    const bool reused = connected_;
     if (!connected_) {
       if (auto err = connect()) return *err;
     }
     auto result = exchange(post, body, headers);
+    if (!result && reused && result.error().code != Error::Code::timeout && !aborted_.load()) {
+      // The collector may have closed the idle kept-alive connection: one fresh attempt.
+      close();
+      if (auto err = connect()) return *err;
+      result = exchange(post, body, headers);
+    }
     if (!result || !keep_alive_) close();
     return result;
   }
