@@ -31,7 +31,7 @@ std::string Source::to_string() const {
     case Kind::kGenerated:
       return "generated (--dev)";
     case Kind::kFlag:
-      return "flag " + name;
+      return name.starts_with("-") ? "flag " + name : name;  // "argument DSN" names itself
     case Kind::kEnv:
       return "env " + name;
     case Kind::kFile:

@@ -183,5 +183,26 @@ TEST(ArgusProcess, ConfigCheckAndSchema) {
   EXPECT_EQ(schema.out, file.str()) << "the binary embeds src/config/schema.json";
 }
 
+#if ARGUS_TEST_HAVE_STORE
+TEST(ArgusProcess, MigrateSql) {
+  TempDir dir;
+  std::string dsn = "sqlite://" + dir.path() + "/m.db";
+  auto first = argus({"migrate", "sql", dsn});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_TRUE(first.out.starts_with("Applied ")) << first.out;
+  EXPECT_NE(first.out.find(" migration(s) to " + dsn + "\n"), std::string::npos) << first.out;
+  EXPECT_NE(first.out, "Applied 0 migration(s) to " + dsn + "\n");
+  auto again = argus({"migrate", "sql", dsn});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, "Applied 0 migration(s) to " + dsn + "\n");
+  // The DSN may also come from the configuration (here the environment).
+  auto from_env = argus({"migrate", "sql"}, {{"DSN", dsn}});
+  EXPECT_EQ(from_env.out, "Applied 0 migration(s) to " + dsn + "\n") << from_env.err;
+  expect_config_error(argus({"migrate", "sql", "oracle://u:pw@x/db"}),
+                      "argument DSN: dsn: expected memory, sqlite://FILE, postgres://... or "
+                      "mysql://..., got a string (hidden)");
+}
+#endif
+
 }  // namespace
 }  // namespace argus::testing
