@@ -21,8 +21,13 @@ trace::Span DbSpans::start(std::string_view name, std::string_view statement,
   return span;
 }
 
-void DbSpans::set_rows(trace::Span& span, std::int64_t rows) noexcept {
-  if (span.is_recording()) span.set_attribute("db.rows_affected", rows);
+void DbSpans::set_rows(trace::Span& span, std::string_view operation, const Rows& rows) noexcept {
+  if (!span.is_recording()) return;
+  if (operation == "SELECT") {
+    span.set_attribute("db.response.returned_rows", static_cast<std::int64_t>(rows.rows.size()));
+  } else {
+    span.set_attribute("db.rows_affected", rows.affected);
+  }
 }
 
 void DbSpans::fail(trace::Span& span, const Error& error) noexcept {

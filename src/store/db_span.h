@@ -1,6 +1,7 @@
 // Spans for SQL interactions, after OpenTelemetry's database conventions: kind client,
 // db.system, db.name, server.address/port, db.statement (placeholders only), db.operation,
-// db.sql.table, db.rows_affected, and an error status naming the error class, never values.
+// db.sql.table, db.rows_affected (or db.response.returned_rows), and an error status naming the
+// error class, never values.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +19,8 @@ class DbSpans {
   // `statement` may be empty (connection acquisition).
   trace::Span start(std::string_view name, std::string_view statement, std::string_view operation,
                     std::string_view table, const CallContext& ctx) const noexcept;
-  static void set_rows(trace::Span& span, std::int64_t rows) noexcept;
+  // db.response.returned_rows for a SELECT, db.rows_affected for a write.
+  static void set_rows(trace::Span& span, std::string_view operation, const Rows& rows) noexcept;
   static void fail(trace::Span& span, const Error& error) noexcept;
 
  private:

@@ -115,7 +115,7 @@ class Session {
     auto span = store_.spans_.start(st.name, st.text, st.operation, st.table, ctx_);
     auto rows = lease_->execute(st, std::span<const Param>(params.begin(), params.size()));
     if (!rows) return failed(span, rows.error());
-    DbSpans::set_rows(span, rows->affected);
+    DbSpans::set_rows(span, st.operation, *rows);
     return rows;
   }
 

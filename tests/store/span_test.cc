@@ -116,6 +116,9 @@ TEST_P(StoreTest, AnExplicitParentWinsOverTheCurrentSpan) {
   auto spans = spans_->spans();
   ASSERT_EQ(names(spans),
             (std::vector<std::string>{"connection.acquire", "SELECT oauth2_clients"}));
+  ASSERT_NE(spans[1].attributes.find("db.response.returned_rows"), nullptr);
+  EXPECT_EQ(spans[1].attributes.find("db.response.returned_rows")->as_int(), 0);
+  EXPECT_EQ(spans[1].attributes.find("db.rows_affected"), nullptr);
   for (const auto& s : spans) {
     EXPECT_EQ(s.context.trace_id, request.context().trace_id);
     EXPECT_EQ(s.parent_span_id, request.context().span_id);
