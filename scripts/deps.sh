@@ -9,7 +9,7 @@ build_pkgs=(build-essential cmake ninja-build pkg-config ccache
   libssl-dev libcrypt-dev zlib1g-dev libsqlite3-dev libpq-dev libmariadb-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
-test_pkgs=(clang-14 libclang-rt-14-dev postgresql mariadb-server curl)
+test_pkgs=(clang-14 libclang-rt-14-dev postgresql mariadb-server curl openssl)
 bench_pkgs=(hey wrk)
 
 pkgs=("${build_pkgs[@]}")

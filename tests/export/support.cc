@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -154,12 +155,20 @@ SpanSet make_span_set() {
 
 std::string temp_path(const std::string& name) {
   const char* dir = std::getenv("TMPDIR");
-  static const std::string base = [&] {
-    std::string t = std::string(dir && *dir ? dir : "/tmp") + "/argus-export-XXXXXX";
-    if (!mkdtemp(t.data())) std::abort();
-    return t;
-  }();
-  return base + "/" + name;
+  // One directory per test process, removed when the process exits.
+  struct TempDir {
+    std::string path;
+    explicit TempDir(const char* dir)
+        : path(std::string(dir && *dir ? dir : "/tmp") + "/argus-export-XXXXXX") {
+      if (!mkdtemp(path.data())) std::abort();
+    }
+    ~TempDir() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  };
+  static const TempDir base(dir);
+  return base.path + "/" + name;
 }
 
 void write_file(const std::string& path, std::string_view data) {
