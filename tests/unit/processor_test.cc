@@ -117,8 +117,11 @@ TEST(BatchProcessor, ShutdownReturnsWithinItsTimeoutWhenTheExporterHangs) {
   o.processor = std::move(processor);
   auto provider = std::move(*TracerProvider::create(std::move(o)));
   provider->tracer().start_span("stuck");
+  EXPECT_FALSE(provider->force_flush(1ms));  // starts an export that cannot finish
+  ASSERT_TRUE(gate->wait_for_call(10s));     // the export thread is now stuck inside the exporter
   EXPECT_FALSE(provider->shutdown(50ms));  // gave up on the hung exporter instead of hanging
-  gate->release();                         // the abandoned thread finishes on its own
+  provider.reset();  // the stuck thread still holds a record: the provider must stay valid
+  gate->release();   // the abandoned thread finishes on its own, reading that record safely
 }
 
 TEST(BatchProcessor, SpansEndedAfterShutdownAreDroppedAndCounted) {

@@ -4,6 +4,7 @@
 // counted. The SimpleSpanProcessor exports synchronously (tests, debugging).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -80,6 +81,7 @@ class BatchSpanProcessor final : public SpanProcessor {
   std::shared_ptr<State> state_;
   std::mutex worker_mutex_;
   std::thread worker_;
+  std::atomic<bool> abandoned_{false};
 };
 
 }  // namespace argus::trace

@@ -178,6 +178,9 @@ bool BatchSpanProcessor::shutdown(std::chrono::milliseconds timeout) noexcept {
   state_->wake_cv.notify_one();
   const bool finished = state_->done_cv.wait_for(lock, timeout, [&] { return state_->stopped; });
   lock.unlock();
+  // Ask a hung exporter to abort its I/O (the exporter contract allows this call while an
+  // export is in progress); the export thread then finishes on its own.
+  if (!finished && !abandoned_.exchange(true)) state_->exporter->shutdown(std::chrono::milliseconds(0));
   std::lock_guard worker_lock(worker_mutex_);
   if (worker_.joinable()) {
     // A hung exporter keeps the thread (and the state it shares) alive until it returns.

@@ -20,6 +20,7 @@ struct ProviderCore {
   Clock* clock = nullptr;
   bool enabled = true;
   std::atomic<bool> shut_down{false};
+  std::atomic<bool> processor_stopped{false};  // shutdown finished within its timeout
 
   ShardedCounter spans_started;
   ShardedCounter spans_ended;

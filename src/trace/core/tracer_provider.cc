@@ -1,6 +1,8 @@
 // TracerProvider: validates its options once ("parsed, not validated"), then owns everything
 // spans need for the rest of its life.
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "argus/trace/tracer.h"
 #include "trace/core/provider_core.h"
@@ -39,8 +41,22 @@ std::unique_ptr<TracerProvider> TracerProvider::create_noop() {
   return std::unique_ptr<TracerProvider>(new TracerProvider(std::move(core)));
 }
 
+namespace {
+// Cores whose export thread could not be stopped in time: that thread may still read records
+// pointing at the core's resource and scopes, so the core stays alive (and reachable) for the
+// rest of the process. Bounded: one core per provider whose exporter hung at shutdown.
+void park_forever(std::unique_ptr<detail::ProviderCore> core) {
+  static std::mutex mutex;
+  static auto* parked = new std::vector<std::unique_ptr<detail::ProviderCore>>();
+  std::lock_guard lock(mutex);
+  parked->push_back(std::move(core));
+}
+}  // namespace
+
 TracerProvider::~TracerProvider() {
-  if (!core_->shut_down.load()) shutdown(std::chrono::seconds(5));
+  bool stopped = core_->processor_stopped.load();
+  if (!core_->shut_down.load()) stopped = shutdown(std::chrono::seconds(5));
+  if (!stopped) park_forever(std::move(core_));
 }
 
 Tracer& TracerProvider::tracer(std::string_view name, std::string_view version) {
@@ -59,8 +75,10 @@ bool TracerProvider::force_flush(std::chrono::milliseconds timeout) noexcept {
 }
 
 bool TracerProvider::shutdown(std::chrono::milliseconds timeout) noexcept {
-  if (core_->shut_down.exchange(true)) return true;
-  return core_->processor ? core_->processor->shutdown(timeout) : true;
+  if (core_->shut_down.exchange(true)) return core_->processor_stopped.load();
+  const bool stopped = core_->processor ? core_->processor->shutdown(timeout) : true;
+  core_->processor_stopped.store(stopped);
+  return stopped;
 }
 
 TracerStats TracerProvider::stats() const noexcept {
