@@ -40,12 +40,14 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return out;
 }
 
-bool decode_segment(std::string_view in, std::string& out) {
+bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
   out.clear();
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
     char c = in[i];
-    if (c == '%') {
+    if (c == '+' && plus_is_space) {
+      c = ' ';
+    } else if (c == '%') {
       if (i + 2 >= in.size()) return false;
       int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
       if (hi < 0 || lo < 0) return false;
@@ -56,6 +58,10 @@ bool decode_segment(std::string_view in, std::string& out) {
     out.push_back(c);
   }
   return valid_utf8(out);
+}
+
+bool decode_segment(std::string_view in, std::string& out) {
+  return percent_decode(in, out, /*plus_is_space=*/false);
 }
 
 void Router::add(Route route) {

@@ -52,7 +52,10 @@ class Router {
 
 // Splits "/a/b/c" into {"a","b","c"}; an empty path or "/" gives no segments.
 std::vector<std::string_view> split_path(std::string_view path);
-// Percent-decodes one path segment; false on malformed escapes or invalid UTF-8 / NUL.
+// Percent-decodes `in` (and '+' as a space in form encoding); false on malformed escapes,
+// NUL or invalid UTF-8.
+bool percent_decode(std::string_view in, std::string& out, bool plus_is_space);
+// Percent-decodes one path segment ('+' stays '+').
 bool decode_segment(std::string_view in, std::string& out);
 
 }  // namespace argus::http

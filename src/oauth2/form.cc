@@ -3,23 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
-#include "argus/trace/attribute.h"
+#include "http/router.h"
 
 namespace argus::oauth2 {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool valid_utf8(const std::string& s) {
-  std::string check;
-  argus::trace::assign_utf8(check, s, s.size());
-  return check == s;
-}
 
 bool iequal(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -51,22 +38,7 @@ std::string FormParams::first_duplicate(std::initializer_list<std::string_view> 
 }
 
 bool form_decode(std::string_view in, std::string& out) {
-  out.clear();
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '+') {
-      c = ' ';
-    } else if (c == '%') {
-      if (i + 2 >= in.size()) return false;
-      int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
-      if (hi < 0 || lo < 0) return false;
-      c = static_cast<char>(hi * 16 + lo);
-      i += 2;
-    }
-    if (c == '\0') return false;
-    out.push_back(c);
-  }
-  return valid_utf8(out);
+  return http::percent_decode(in, out, /*plus_is_space=*/true);
 }
 
 std::optional<FormParams> parse_urlencoded(std::string_view text) {
