@@ -27,6 +27,22 @@ struct HttpSenderOptions {
   LogHook log;
 };
 
+// The sender settings every HTTP exporter takes from its options in the same way: one timeout
+// for connecting and for each request, the response cap, the CA file, retries and the log hook.
+template <typename ExporterOptions, typename Url>
+HttpSenderOptions sender_options(std::string name, Url url, ExporterOptions& o) {
+  HttpSenderOptions s;
+  s.name = std::move(name);
+  s.client.url = std::move(url);
+  s.client.connect_timeout = o.timeout;
+  s.client.request_timeout = o.timeout;
+  s.client.max_response_bytes = o.max_response_bytes;
+  s.client.ca_file = o.ca_file;
+  s.retry = o.retry;
+  s.log = std::move(o.log);
+  return s;
+}
+
 class HttpSender {
  public:
   static Expected<std::unique_ptr<HttpSender>> create(HttpSenderOptions options);

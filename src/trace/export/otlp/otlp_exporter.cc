@@ -104,15 +104,7 @@ Expected<std::unique_ptr<SpanExporter>> make_exporter(OtlpExporterOptions o) {
   if (o.timeout <= std::chrono::milliseconds(0)) return invalid("otlp: timeout must be positive");
   auto url = traces_url(o);
   if (!url) return invalid("otlp: " + url.error().message);
-  exporting::HttpSenderOptions s;
-  s.name = "otlp exporter";
-  s.client.url = *url;
-  s.client.connect_timeout = o.timeout;
-  s.client.request_timeout = o.timeout;
-  s.client.max_response_bytes = o.max_response_bytes;
-  s.client.ca_file = o.ca_file;
-  s.retry = o.retry;
-  s.log = std::move(o.log);
+  exporting::HttpSenderOptions s = exporting::sender_options("otlp exporter", *url, o);
   s.headers.emplace_back("Content-Type", json ? "application/json" : "application/x-protobuf");
   if (o.compression == "gzip") s.headers.emplace_back("Content-Encoding", "gzip");
   if (!o.authorization_header.empty()) {

@@ -42,15 +42,7 @@ Expected<std::unique_ptr<SpanExporter>> make_exporter(ZipkinExporterOptions o) {
   auto url = exporting::parse_url(o.server_url);
   if (!url) return invalid("zipkin: " + url.error().message);
   if (o.timeout <= std::chrono::milliseconds(0)) return invalid("zipkin: timeout must be positive");
-  exporting::HttpSenderOptions s;
-  s.name = "zipkin exporter";
-  s.client.url = *url;
-  s.client.connect_timeout = o.timeout;
-  s.client.request_timeout = o.timeout;
-  s.client.max_response_bytes = o.max_response_bytes;
-  s.client.ca_file = o.ca_file;
-  s.retry = o.retry;
-  s.log = std::move(o.log);
+  exporting::HttpSenderOptions s = exporting::sender_options("zipkin exporter", *url, o);
   s.headers.emplace_back("Content-Type", "application/json");
   for (auto& h : o.headers) {
     for (char c : h.first + h.second) {
