@@ -28,25 +28,28 @@ class AttributeView {
  public:
   AttributeView(bool v) noexcept : type_(AttributeType::kBool) { u_.b = v; }  // NOLINT
   template <std::integral I>
-    requires(!std::same_as<I, bool>)
-  AttributeView(I v) noexcept : type_(AttributeType::kInt) {  // NOLINT
+  requires(!std::same_as<I, bool>) AttributeView(I v)
+  noexcept : type_(AttributeType::kInt) {  // NOLINT
     u_.i = static_cast<std::int64_t>(v);
   }
   template <std::floating_point F>
   AttributeView(F v) noexcept : type_(AttributeType::kDouble) {  // NOLINT
     u_.d = static_cast<double>(v);
   }
-  AttributeView(std::string_view v) noexcept : type_(AttributeType::kString) { set_str(v); }  // NOLINT
+  AttributeView(std::string_view v) noexcept : type_(AttributeType::kString) {
+    set_str(v);
+  }                                                                                       // NOLINT
   AttributeView(const char* v) noexcept : AttributeView(std::string_view(v ? v : "")) {}  // NOLINT
-  AttributeView(const std::string& v) noexcept : AttributeView(std::string_view(v)) {}  // NOLINT
-  AttributeView(std::span<const bool> v) noexcept : type_(AttributeType::kBoolArray) {  // NOLINT
+  AttributeView(const std::string& v) noexcept : AttributeView(std::string_view(v)) {}    // NOLINT
+  AttributeView(std::span<const bool> v) noexcept : type_(AttributeType::kBoolArray) {    // NOLINT
     u_.arr = {v.data(), v.size()};
   }
   AttributeView(std::span<const std::int64_t> v) noexcept  // NOLINT
       : type_(AttributeType::kIntArray) {
     u_.arr = {v.data(), v.size()};
   }
-  AttributeView(std::span<const double> v) noexcept : type_(AttributeType::kDoubleArray) {  // NOLINT
+  AttributeView(std::span<const double> v) noexcept
+      : type_(AttributeType::kDoubleArray) {  // NOLINT
     u_.arr = {v.data(), v.size()};
   }
   AttributeView(std::span<const std::string_view> v) noexcept  // NOLINT

@@ -16,9 +16,21 @@ class TraceId {
   static constexpr std::size_t kSize = 16;
   constexpr TraceId() = default;
   explicit TraceId(const std::array<std::uint8_t, kSize>& bytes) : bytes_(bytes) {}
-  static TraceId from_halves(std::uint64_t high, std::uint64_t low) noexcept;
+  static TraceId from_halves(std::uint64_t high, std::uint64_t low) noexcept {
+    TraceId id;
+    high = __builtin_bswap64(high);
+    low = __builtin_bswap64(low);
+    std::memcpy(id.bytes_.data(), &high, sizeof(high));
+    std::memcpy(id.bytes_.data() + 8, &low, sizeof(low));
+    return id;
+  }
 
-  bool is_valid() const noexcept { return high() != 0 || low() != 0; }
+  bool is_valid() const noexcept {
+    std::uint64_t a, b;
+    std::memcpy(&a, bytes_.data(), sizeof(a));
+    std::memcpy(&b, bytes_.data() + 8, sizeof(b));
+    return (a | b) != 0;
+  }
   std::uint64_t high() const noexcept { return load_be(0); }
   std::uint64_t low() const noexcept { return load_be(8); }
   const std::array<std::uint8_t, kSize>& bytes() const noexcept { return bytes_; }
@@ -33,7 +45,11 @@ class TraceId {
   friend bool operator==(const TraceId&, const TraceId&) = default;
 
  private:
-  std::uint64_t load_be(std::size_t offset) const noexcept;
+  std::uint64_t load_be(std::size_t offset) const noexcept {
+    std::uint64_t v;
+    std::memcpy(&v, bytes_.data() + offset, sizeof(v));
+    return __builtin_bswap64(v);
+  }
   std::array<std::uint8_t, kSize> bytes_{};
 };
 

@@ -3,9 +3,9 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
-#include <condition_variable>
 #include <string_view>
 #include <vector>
 

@@ -17,7 +17,7 @@ class Resource {
     std::string service_name = "unknown_service";
     std::string service_version;
     std::string deployment_environment;
-    std::string host_name;  // detected when empty
+    std::string host_name;                                        // detected when empty
     std::vector<std::pair<std::string, std::string>> attributes;  // user-set, string-valued
   };
 

@@ -34,11 +34,29 @@ struct SamplingResult {
   std::span<const KeyValue> attributes{};
 };
 
+// A decision a sampler makes without looking at the span. A sampler whose decisions never
+// change says so through shortcuts(), and the tracer then skips the call (and building its
+// parameters) on the hot path. Samplers that decide per span or change their mind at run time
+// (ratio, rate limiting, remote, reloadable) keep the default: kAsk.
+enum class SamplerShortcut : std::uint8_t {
+  kAsk,           // call should_sample
+  kSample,        // always record and sample
+  kDrop,          // never record
+  kFollowParent,  // parented spans only: the parent's sampled flag, or a remote debug flag
+};
+
+struct SamplerShortcuts {
+  SamplerShortcut root = SamplerShortcut::kAsk;      // spans without a parent
+  SamplerShortcut parented = SamplerShortcut::kAsk;  // spans with a valid parent
+};
+
 class Sampler {
  public:
   virtual ~Sampler() = default;
   virtual SamplingResult should_sample(const SamplingParams& params) noexcept = 0;
   virtual std::string description() const = 0;
+  // Must agree with should_sample; read once, when a TracerProvider is created.
+  virtual SamplerShortcuts shortcuts() const noexcept { return {}; }
 };
 
 std::unique_ptr<Sampler> make_always_on_sampler();

@@ -19,8 +19,8 @@ struct SpanContext {
   TraceId trace_id;
   SpanId span_id;
   std::uint8_t flags = 0;
-  bool remote = false;  // extracted from a carrier rather than created here
-  bool debug = false;   // B3 "d" / X-B3-Flags: 1 / Jaeger debug bit: force sampling downstream
+  bool remote = false;      // extracted from a carrier rather than created here
+  bool debug = false;       // B3 "d" / X-B3-Flags: 1 / Jaeger debug bit: force sampling downstream
   std::string trace_state;  // W3C tracestate, as validated by the propagator
 
   bool is_valid() const noexcept { return trace_id.is_valid() && span_id.is_valid(); }

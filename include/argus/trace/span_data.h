@@ -102,7 +102,15 @@ class SpanData {
   void add_link(const SpanContext& context, std::span<const KeyValue> attrs,
                 const SpanLimits& limits) noexcept;
   // Clears what a started span may record; the tracer writes identity, name and times.
-  void reset() noexcept;
+  // Buffers are kept.
+  void reset() noexcept {
+    end_unix_ns = 0;
+    status.code = StatusCode::kUnset;
+    status.message.clear();
+    attributes.clear();
+    event_count_ = link_count_ = 0;
+    dropped_events_ = dropped_links_ = 0;
+  }
 
  private:
   std::vector<SpanEvent> events_;

@@ -77,8 +77,8 @@ class Span {
   void finish() noexcept;
   detail::ProviderCore* core_ = nullptr;
   SpanData* data_ = nullptr;
-  std::int64_t start_monotonic_ns_ = 0;
-  SpanContext context_;  // used only when not recording
+  std::uint64_t start_ticks_ = 0;  // the provider's clock: TSC ticks or monotonic ns
+  SpanContext context_;            // used only when not recording
 };
 
 // Makes a span's context the thread's current one until the Scope is destroyed.
@@ -112,15 +112,15 @@ class Tracer {
 };
 
 struct TracerStats {
-  std::uint64_t spans_started = 0;       // recording spans started
-  std::uint64_t spans_ended = 0;         // recording spans ended
-  std::uint64_t spans_not_sampled = 0;   // spans the sampler dropped
-  ProcessorStats processor;              // queued, dropped, exported, failed
+  std::uint64_t spans_started = 0;      // recording spans started
+  std::uint64_t spans_ended = 0;        // recording spans ended
+  std::uint64_t spans_not_sampled = 0;  // spans the sampler dropped
+  ProcessorStats processor;             // queued, dropped, exported, failed
 };
 
 struct TracerProviderOptions {
   Resource::Options resource;
-  std::unique_ptr<Sampler> sampler;  // default: parent_based(always_on)
+  std::unique_ptr<Sampler> sampler;          // default: parent_based(always_on)
   std::unique_ptr<SpanProcessor> processor;  // none: spans are sampled but discarded
   SpanLimits limits;
   Clock* clock = nullptr;  // default: system_clock(); must outlive the provider

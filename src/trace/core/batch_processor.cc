@@ -118,8 +118,8 @@ void BatchSpanProcessor::State::run() noexcept {
     const bool flushing = flush_target > flush_completed;
     const bool everything = timer || flushing || stop;
     // Bounded by what is queued now, so steady producers cannot keep a flush going forever.
-    drain(everything ? queue.approx_size() + options.max_export_batch_size
-                     : queue.capacity(), everything);
+    drain(everything ? queue.approx_size() + options.max_export_batch_size : queue.capacity(),
+          everything);
     if (timer) deadline = Clock::now() + options.schedule_delay;
     if (flushing) {
       exporter->force_flush(options.export_timeout);
@@ -157,18 +157,21 @@ Expected<std::unique_ptr<BatchSpanProcessor>> BatchSpanProcessor::create(
 BatchSpanProcessor::BatchSpanProcessor(std::shared_ptr<State> state)
     : state_(std::move(state)), worker_([state = state_] { state->run(); }) {}
 
-BatchSpanProcessor::~BatchSpanProcessor() { shutdown(std::chrono::seconds(5)); }
+BatchSpanProcessor::~BatchSpanProcessor() {
+  shutdown(std::chrono::seconds(5));
+}
 
-void BatchSpanProcessor::on_end(SpanData* span) noexcept { state_->enqueue(span); }
+void BatchSpanProcessor::on_end(SpanData* span) noexcept {
+  state_->enqueue(span);
+}
 
 bool BatchSpanProcessor::force_flush(std::chrono::milliseconds timeout) noexcept {
   std::unique_lock lock(state_->mutex);
   if (state_->stopped) return true;
   const std::uint64_t target = ++state_->flush_requested;
   state_->wake_cv.notify_one();
-  return state_->done_cv.wait_for(lock, timeout, [&] {
-    return state_->flush_completed >= target || state_->stopped;
-  });
+  return state_->done_cv.wait_for(
+      lock, timeout, [&] { return state_->flush_completed >= target || state_->stopped; });
 }
 
 bool BatchSpanProcessor::shutdown(std::chrono::milliseconds timeout) noexcept {
@@ -180,7 +183,8 @@ bool BatchSpanProcessor::shutdown(std::chrono::milliseconds timeout) noexcept {
   lock.unlock();
   // Ask a hung exporter to abort its I/O (the exporter contract allows this call while an
   // export is in progress); the export thread then finishes on its own.
-  if (!finished && !abandoned_.exchange(true)) state_->exporter->shutdown(std::chrono::milliseconds(0));
+  if (!finished && !abandoned_.exchange(true))
+    state_->exporter->shutdown(std::chrono::milliseconds(0));
   std::lock_guard worker_lock(worker_mutex_);
   if (worker_.joinable()) {
     // A hung exporter keeps the thread (and the state it shares) alive until it returns.

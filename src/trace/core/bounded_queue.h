@@ -14,7 +14,8 @@ template <typename T>
 class BoundedQueue {
  public:
   explicit BoundedQueue(std::size_t min_capacity)
-      : capacity_(round_up_pow2(min_capacity)), mask_(capacity_ - 1),
+      : capacity_(round_up_pow2(min_capacity)),
+        mask_(capacity_ - 1),
         cells_(std::make_unique<Cell[]>(capacity_)) {
     for (std::size_t i = 0; i < capacity_; ++i) cells_[i].seq.store(i, std::memory_order_relaxed);
   }

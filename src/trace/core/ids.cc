@@ -8,58 +8,16 @@
 #include <chrono>
 #include <thread>
 
+#include "trace/core/id_source.h"
+
 namespace argus::trace {
 namespace {
 
-// wyrand: one 64-bit state word and one 128-bit multiply per draw, with excellent statistical
-// quality (passes BigCrush and PractRand). Constant-initialized, so the hot path has no
-// thread_local guard; seeded from getrandom on first use.
-class WyRand {
- public:
-  std::uint64_t next() noexcept {
-    if (__builtin_expect(!seeded_, 0)) seed();
-    state_ += 0xa0761d6478bd642fULL;
-    const unsigned __int128 t =
-        static_cast<unsigned __int128>(state_) * (state_ ^ 0xe7037ed1a0b428dbULL);
-    return static_cast<std::uint64_t>(t >> 64) ^ static_cast<std::uint64_t>(t);
-  }
-
-  // N draws with the state kept in a register.
-  template <std::size_t N>
-  void next_n(std::uint64_t (&out)[N]) noexcept {
-    if (__builtin_expect(!seeded_, 0)) seed();
-    std::uint64_t state = state_;
-    for (auto& v : out) {
-      state += 0xa0761d6478bd642fULL;
-      const unsigned __int128 t =
-          static_cast<unsigned __int128>(state) * (state ^ 0xe7037ed1a0b428dbULL);
-      v = static_cast<std::uint64_t>(t >> 64) ^ static_cast<std::uint64_t>(t);
-    }
-    state_ = state;
-  }
-
- private:
-  void seed() noexcept {
-    seeded_ = true;
-    if (getrandom(&state_, sizeof(state_), 0) != static_cast<ssize_t>(sizeof(state_))) {
-      // Only if the kernel refuses getrandom: mix time and thread identity.
-      state_ = static_cast<std::uint64_t>(
-                   std::chrono::high_resolution_clock::now().time_since_epoch().count()) ^
-               (std::hash<std::thread::id>{}(std::this_thread::get_id()) << 1);
-    }
-  }
-
-  std::uint64_t state_ = 0;
-  bool seeded_ = false;
-};
-
-thread_local WyRand t_generator;
-
 // A forked child must not repeat its parent's ids: reseed the (only) thread of the child.
-void reseed_after_fork() noexcept { t_generator = WyRand(); }
+void reseed_after_fork() noexcept {
+  detail::t_id_generator.forget();
+}
 [[maybe_unused]] const int kForkHandler = pthread_atfork(nullptr, nullptr, reseed_after_fork);
-
-WyRand& generator() noexcept { return t_generator; }
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 
@@ -96,20 +54,9 @@ void encode(const std::uint8_t* in, std::size_t n, char* out) noexcept {
 }
 }  // namespace hex
 
-TraceId TraceId::from_halves(std::uint64_t high, std::uint64_t low) noexcept {
-  std::array<std::uint8_t, kSize> b{};
-  store_be(high, b.data());
-  store_be(low, b.data() + 8);
-  return TraceId(b);
+void TraceId::to_hex(char* out) const noexcept {
+  hex::encode(bytes_.data(), kSize, out);
 }
-
-std::uint64_t TraceId::load_be(std::size_t offset) const noexcept {
-  std::uint64_t v;
-  std::memcpy(&v, bytes_.data() + offset, sizeof(v));
-  return __builtin_bswap64(v);
-}
-
-void TraceId::to_hex(char* out) const noexcept { hex::encode(bytes_.data(), kSize, out); }
 
 std::string TraceId::to_hex() const {
   std::string s(2 * kSize, '0');
@@ -154,38 +101,41 @@ SpanId SpanId::from_hex(std::string_view text) noexcept {
   return SpanId(v);
 }
 
-TraceId IdGenerator::new_trace_id() noexcept {
-  auto& g = generator();
-  std::uint64_t high = g.next();
-  std::uint64_t low = g.next();
-  while (high == 0 && low == 0) low = g.next();
-  return TraceId::from_halves(high, low);
+namespace detail {
+
+void WyRand::seed() noexcept {
+  seeded_ = true;
+  if (getrandom(&state_, sizeof(state_), 0) != static_cast<ssize_t>(sizeof(state_))) {
+    // Only if the kernel refuses getrandom: mix time and thread identity.
+    state_ = static_cast<std::uint64_t>(
+                 std::chrono::high_resolution_clock::now().time_since_epoch().count()) ^
+             (std::hash<std::thread::id>{}(std::this_thread::get_id()) << 1);
+  }
 }
 
-// All-zero ids are invalid; redrawing them is so rare that it lives out of line, which keeps
-// the hot path free of register spills.
-[[gnu::noinline, gnu::cold]] static std::uint64_t redraw_nonzero() noexcept {
+std::uint64_t redraw_nonzero() noexcept {
   std::uint64_t v;
   do {
-    v = generator().next();
+    v = t_id_generator.next();
   } while (v == 0);
   return v;
 }
 
+}  // namespace detail
+
+TraceId IdGenerator::new_trace_id() noexcept {
+  std::uint64_t v[2];
+  detail::t_id_generator.next_n(v);
+  if (v[0] == 0 && v[1] == 0) v[1] = detail::redraw_nonzero();
+  return TraceId::from_halves(v[0], v[1]);
+}
+
 void IdGenerator::new_root_ids(TraceId& trace_id, SpanId& span_id) noexcept {
-  std::uint64_t v[3];
-  generator().next_n(v);
-  if (__builtin_expect(v[1] == 0, 0)) v[1] = redraw_nonzero();  // keeps the trace id non-zero
-  if (__builtin_expect(v[2] == 0, 0)) v[2] = redraw_nonzero();
-  trace_id = TraceId::from_halves(v[0], v[1]);
-  span_id = SpanId(v[2]);
+  detail::new_root_ids(trace_id, span_id);
 }
 
 SpanId IdGenerator::new_span_id() noexcept {
-  auto& g = generator();
-  std::uint64_t v = g.next();
-  while (v == 0) v = g.next();
-  return SpanId(v);
+  return detail::new_span_id();
 }
 
 }  // namespace argus::trace

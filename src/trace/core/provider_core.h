@@ -9,6 +9,7 @@
 
 #include "argus/trace/tracer.h"
 #include "trace/core/sharded_counter.h"
+#include "trace/core/tsc_clock.h"
 
 namespace argus::trace::detail {
 
@@ -18,6 +19,8 @@ struct ProviderCore {
   std::unique_ptr<SpanProcessor> processor;
   SpanLimits limits;
   Clock* clock = nullptr;
+  bool tsc_clock = false;      // clock is the system clock on the TSC: spans read it inline
+  SamplerShortcuts shortcuts;  // the sampler's, read once
   bool enabled = true;
   std::atomic<bool> shut_down{false};
   std::atomic<bool> processor_stopped{false};  // shutdown finished within its timeout
@@ -29,8 +32,35 @@ struct ProviderCore {
   std::mutex tracers_mutex;
   std::deque<Tracer> tracers;
 
+  // A span's start: ticks for its duration, and its wall-clock start.
+  struct Start {
+    std::uint64_t ticks;
+    std::int64_t unix_ns;
+  };
+  Start start_time() noexcept {
+    if (tsc_clock) {
+      const std::uint64_t t = TscClock::ticks();
+      return {t, TscClock::at(t).unix_ns};
+    }
+    const ClockReading r = clock->now();
+    return {static_cast<std::uint64_t>(r.monotonic_ns), r.unix_ns};
+  }
+  std::int64_t elapsed_ns(std::uint64_t start_ticks) noexcept {
+    if (tsc_clock) return TscClock::elapsed_ns(start_ticks, TscClock::ticks());
+    const std::int64_t d = clock->monotonic_ns() - static_cast<std::int64_t>(start_ticks);
+    return d > 0 ? d : 0;
+  }
+
   // Hands an ended span to the processor, or recycles it when nothing will export it.
-  void finish(SpanData* span) noexcept;
+  void finish(SpanData* span) noexcept {
+    spans_ended.add();
+    // After shutdown the processor still receives spans, so it can count them as dropped.
+    if (span->context.is_sampled() && processor != nullptr) {
+      processor->on_end(span);
+    } else {
+      recycle_span_data(span);
+    }
+  }
 };
 
 }  // namespace argus::trace::detail

@@ -29,7 +29,8 @@ Resource Resource::create(const Options& options) {
   r.service_name_ = options.service_name.empty() ? "unknown_service" : options.service_name;
   r.host_name_ = options.host_name.empty() ? detect_host_name() : options.host_name;
   add(r.attributes_, "service.name", r.service_name_);
-  if (!options.service_version.empty()) add(r.attributes_, "service.version", options.service_version);
+  if (!options.service_version.empty())
+    add(r.attributes_, "service.version", options.service_version);
   if (!options.deployment_environment.empty()) {
     add(r.attributes_, "deployment.environment.name", options.deployment_environment);
   }

@@ -18,7 +18,9 @@ SimpleSpanProcessor::SimpleSpanProcessor(std::unique_ptr<SpanExporter> exporter)
   state_->exporter = std::move(exporter);
 }
 
-SimpleSpanProcessor::~SimpleSpanProcessor() { shutdown(std::chrono::seconds(5)); }
+SimpleSpanProcessor::~SimpleSpanProcessor() {
+  shutdown(std::chrono::seconds(5));
+}
 
 void SimpleSpanProcessor::on_end(SpanData* span) noexcept {
   {

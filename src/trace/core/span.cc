@@ -8,7 +8,7 @@ namespace argus::trace {
 Span::Span(Span&& other) noexcept
     : core_(other.core_),
       data_(other.data_),
-      start_monotonic_ns_(other.start_monotonic_ns_),
+      start_ticks_(other.start_ticks_),
       context_(std::move(other.context_)) {
   other.data_ = nullptr;
 }
@@ -18,7 +18,7 @@ Span& Span::operator=(Span&& other) noexcept {
     end();
     core_ = other.core_;
     data_ = other.data_;
-    start_monotonic_ns_ = other.start_monotonic_ns_;
+    start_ticks_ = other.start_ticks_;
     context_ = std::move(other.context_);
     other.data_ = nullptr;
   }
@@ -36,11 +36,12 @@ void Span::add_event(std::string_view name, std::initializer_list<KeyValue> attr
 void Span::add_event(std::string_view name, std::span<const KeyValue> attributes,
                      std::int64_t time_unix_ns) noexcept {
   if (!data_) return;
-  if (time_unix_ns == 0) time_unix_ns = core_->clock->now().unix_ns;
+  if (time_unix_ns == 0) time_unix_ns = core_->start_time().unix_ns;
   data_->add_event(name, time_unix_ns, attributes, core_->limits);
 }
 
-void Span::add_link(const SpanContext& context, std::initializer_list<KeyValue> attributes) noexcept {
+void Span::add_link(const SpanContext& context,
+                    std::initializer_list<KeyValue> attributes) noexcept {
   if (data_) {
     data_->add_link(context, std::span<const KeyValue>(attributes.begin(), attributes.size()),
                     core_->limits);
@@ -66,8 +67,7 @@ void Span::update_name(std::string_view name) noexcept {
 }
 
 void Span::finish() noexcept {
-  std::int64_t elapsed = core_->clock->monotonic_ns() - start_monotonic_ns_;
-  data_->end_unix_ns = data_->start_unix_ns + (elapsed > 0 ? elapsed : 0);
+  data_->end_unix_ns = data_->start_unix_ns + core_->elapsed_ns(start_ticks_);
   SpanData* span = data_;
   data_ = nullptr;
   core_->finish(span);
@@ -81,8 +81,12 @@ Scope::Scope(const SpanContext& context) noexcept : context_(context), previous_
   t_current = &context_;
 }
 
-Scope::~Scope() { t_current = previous_; }
+Scope::~Scope() {
+  t_current = previous_;
+}
 
-const SpanContext* current_span_context() noexcept { return t_current; }
+const SpanContext* current_span_context() noexcept {
+  return t_current;
+}
 
 }  // namespace argus::trace

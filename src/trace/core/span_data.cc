@@ -16,20 +16,28 @@ T& next_slot(std::vector<T>& slots, std::size_t& count) {
 
 std::string_view to_string(SpanKind kind) noexcept {
   switch (kind) {
-    case SpanKind::kInternal: return "internal";
-    case SpanKind::kServer: return "server";
-    case SpanKind::kClient: return "client";
-    case SpanKind::kProducer: return "producer";
-    case SpanKind::kConsumer: return "consumer";
+    case SpanKind::kInternal:
+      return "internal";
+    case SpanKind::kServer:
+      return "server";
+    case SpanKind::kClient:
+      return "client";
+    case SpanKind::kProducer:
+      return "producer";
+    case SpanKind::kConsumer:
+      return "consumer";
   }
   return "internal";
 }
 
 std::string_view to_string(StatusCode code) noexcept {
   switch (code) {
-    case StatusCode::kUnset: return "unset";
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kError: return "error";
+    case StatusCode::kUnset:
+      return "unset";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kError:
+      return "error";
   }
   return "unset";
 }
@@ -90,17 +98,6 @@ void SpanData::add_link(const SpanContext& link_context, std::span<const KeyValu
   for (const auto& kv : attrs) {
     l.attributes.set(kv.key, kv.value, limits, limits.max_attributes_per_link);
   }
-}
-
-void SpanData::reset() noexcept {
-  // Identity, name, kind, times, resource and scope are always written when a span starts;
-  // only what a span may or may not record is cleared here (buffers are kept).
-  end_unix_ns = 0;
-  status.code = StatusCode::kUnset;
-  status.message.clear();
-  attributes.clear();
-  event_count_ = link_count_ = 0;
-  dropped_events_ = dropped_links_ = 0;
 }
 
 }  // namespace argus::trace

@@ -8,7 +8,7 @@
 namespace argus::trace {
 namespace {
 
-constexpr std::size_t kLocalCacheMax = 256;
+using detail::kLocalCacheMax;
 constexpr std::size_t kRefillBatch = 64;
 constexpr std::size_t kSharedMax = 8192;
 
@@ -44,18 +44,10 @@ SharedPool& shared_pool() {
   return *pool;
 }
 
-// Plain data, so the hot path has no thread_local initialisation guard. The registration that
-// hands the cache back at thread exit is set up only on the slow path.
-struct LocalCache {
-  SpanData* items[kLocalCacheMax];
-  std::size_t size;
-};
-thread_local LocalCache t_cache{};
-
 struct LocalCacheReturner {
   ~LocalCacheReturner() {
-    shared_pool().give({t_cache.items, t_cache.size});
-    t_cache.size = 0;
+    shared_pool().give({detail::t_span_cache.items, detail::t_span_cache.size});
+    detail::t_span_cache.size = 0;
   }
 };
 
@@ -67,22 +59,20 @@ void ensure_returned_at_thread_exit() {
 }  // namespace
 
 namespace detail {
-SpanData* acquire_span_data() {
-  LocalCache& cache = t_cache;
-  if (cache.size == 0) {
-    ensure_returned_at_thread_exit();
-    cache.size = shared_pool().take(cache.items, kRefillBatch);
-    if (cache.size == 0) return new SpanData();  // owned by the pools from now on
-  }
+SpanData* acquire_span_data_slow() {
+  LocalSpanCache& cache = t_span_cache;
+  ensure_returned_at_thread_exit();
+  cache.size = shared_pool().take(cache.items, kRefillBatch);
+  if (cache.size == 0) return new SpanData();  // owned by the pools from now on
   SpanData* span = cache.items[--cache.size];
-  span->reset();  // here, on the recording thread, so the export thread never writes records
+  span->reset();
   return span;
 }
 }  // namespace detail
 
 void recycle_span_data(SpanData* span) noexcept {
   if (span == nullptr) return;
-  LocalCache& cache = t_cache;
+  detail::LocalSpanCache& cache = detail::t_span_cache;
   if (cache.size < kLocalCacheMax) {
     if (cache.size == 0) ensure_returned_at_thread_exit();
     cache.items[cache.size++] = span;
@@ -91,6 +81,8 @@ void recycle_span_data(SpanData* span) noexcept {
   }
 }
 
-void recycle_span_data(std::span<SpanData* const> spans) noexcept { shared_pool().give(spans); }
+void recycle_span_data(std::span<SpanData* const> spans) noexcept {
+  shared_pool().give(spans);
+}
 
 }  // namespace argus::trace

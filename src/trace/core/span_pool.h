@@ -3,10 +3,31 @@
 // touch the heap, and the shared lock is taken once per batch rather than once per span.
 #pragma once
 
+#include <cstddef>
+
 #include "argus/trace/span_data.h"
 
 namespace argus::trace::detail {
 
-SpanData* acquire_span_data();
+inline constexpr std::size_t kLocalCacheMax = 256;
+
+// Plain data, so the hot path has no thread_local initialisation guard. The registration that
+// hands the cache back at thread exit is set up only on the slow path.
+struct LocalSpanCache {
+  SpanData* items[kLocalCacheMax];
+  std::size_t size;
+};
+inline thread_local LocalSpanCache t_span_cache{};
+
+// Refills the thread's cache from the shared pool (or allocates); out of line.
+SpanData* acquire_span_data_slow();
+
+inline SpanData* acquire_span_data() {
+  LocalSpanCache& cache = t_span_cache;
+  if (__builtin_expect(cache.size == 0, 0)) return acquire_span_data_slow();
+  SpanData* span = cache.items[--cache.size];
+  span->reset();  // here, on the recording thread, so the export thread never writes records
+  return span;
+}
 
 }  // namespace argus::trace::detail

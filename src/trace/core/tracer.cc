@@ -1,7 +1,9 @@
-// Starting spans: choose the parent, make ids, ask the sampler, and for sampled spans fill a
-// pooled record. Only sampled spans touch a record or the clock.
+// Starting spans: choose the parent, make ids, decide sampling, and for sampled spans fill a
+// pooled record. Only sampled spans touch a record or the clock. Samplers whose decision is
+// fixed are not called at all (SamplerShortcuts).
 #include "argus/trace/tracer.h"
 
+#include "trace/core/id_source.h"
 #include "trace/core/provider_core.h"
 #include "trace/core/span_pool.h"
 
@@ -14,8 +16,9 @@ const SpanContext* choose_parent(const StartSpanOptions& options) noexcept {
   return parent != nullptr && parent->is_valid() ? parent : nullptr;
 }
 
-void fill_context(SpanContext& out, const SpanContext* parent, const TraceId& trace_id,
-                  SpanId span_id, bool sampled) noexcept {
+// The identity of a new span; the trace state is copied separately, only when there is one.
+void fill_ids(SpanContext& out, const SpanContext* parent, const TraceId& trace_id, SpanId span_id,
+              bool sampled) noexcept {
   out.trace_id = trace_id;
   out.span_id = span_id;
   // A new trace's id is random in every byte (Level 2 "random" flag); a child keeps the parent's.
@@ -23,11 +26,10 @@ void fill_context(SpanContext& out, const SpanContext* parent, const TraceId& tr
   out.flags = sampled ? (flags | TraceFlags::kSampled) : flags;
   out.remote = false;
   out.debug = parent != nullptr && parent->debug;
-  if (parent) {
-    out.trace_state = parent->trace_state;
-  } else {
-    out.trace_state.clear();
-  }
+}
+
+bool follows(const SpanContext& parent) noexcept {
+  return parent.is_sampled() || (parent.remote && parent.debug);
 }
 
 }  // namespace
@@ -36,7 +38,7 @@ Span Tracer::start_span(std::string_view name, const StartSpanOptions& options) 
   Span span;
   const SpanContext* parent = choose_parent(options);
   detail::ProviderCore& core = *core_;
-  if (!core.enabled) {
+  if (__builtin_expect(!core.enabled, 0)) {
     if (parent) span.context_ = *parent;
     return span;
   }
@@ -44,31 +46,51 @@ Span Tracer::start_span(std::string_view name, const StartSpanOptions& options) 
   SpanId span_id;
   if (parent) {
     trace_id = parent->trace_id;
-    span_id = IdGenerator::new_span_id();
+    span_id = detail::new_span_id();
   } else {
-    IdGenerator::new_root_ids(trace_id, span_id);
+    detail::new_root_ids(trace_id, span_id);
   }
-  const SamplingResult sampling =
-      options.sampling_denied && parent == nullptr
-          ? SamplingResult{SamplingDecision::kDrop}
-          : core.sampler->should_sample({parent, trace_id, name, options.kind, options.attributes});
-  const bool sampled = sampling.decision == SamplingDecision::kRecordAndSample;
+
+  SamplerShortcut shortcut = parent ? core.shortcuts.parented : core.shortcuts.root;
+  if (options.sampling_denied && parent == nullptr) shortcut = SamplerShortcut::kDrop;
+  SamplingResult sampling{SamplingDecision::kRecordAndSample};
+  switch (shortcut) {
+    case SamplerShortcut::kSample:
+      break;
+    case SamplerShortcut::kDrop:
+      sampling.decision = SamplingDecision::kDrop;
+      break;
+    case SamplerShortcut::kFollowParent:
+      if (!follows(*parent)) sampling.decision = SamplingDecision::kDrop;
+      break;
+    case SamplerShortcut::kAsk:
+      sampling =
+          core.sampler->should_sample({parent, trace_id, name, options.kind, options.attributes});
+      break;
+  }
   if (sampling.decision == SamplingDecision::kDrop) {
     core.spans_not_sampled.add();
-    fill_context(span.context_, parent, trace_id, span_id, false);
+    fill_ids(span.context_, parent, trace_id, span_id, false);
+    if (parent && !parent->trace_state.empty()) span.context_.trace_state = parent->trace_state;
     return span;
   }
 
   SpanData* data = detail::acquire_span_data();
-  fill_context(data->context, parent, trace_id, span_id, sampled);
+  fill_ids(data->context, parent, trace_id, span_id,
+           sampling.decision == SamplingDecision::kRecordAndSample);
+  if (parent && !parent->trace_state.empty()) {
+    data->context.trace_state = parent->trace_state;
+  } else {
+    data->context.trace_state.clear();
+  }
   data->parent_span_id = parent ? parent->span_id : SpanId{};
   data->parent_is_remote = parent != nullptr && parent->remote;
   data->kind = options.kind;
   assign_utf8(data->name, name, core.limits.max_attribute_value_length);
   data->resource = &core.resource;
   data->scope = &scope_;
-  const ClockReading now = core.clock->now();
-  data->start_unix_ns = options.start_unix_ns != 0 ? options.start_unix_ns : now.unix_ns;
+  const detail::ProviderCore::Start start = core.start_time();
+  data->start_unix_ns = options.start_unix_ns != 0 ? options.start_unix_ns : start.unix_ns;
   for (const KeyValue& kv : options.attributes) {
     data->attributes.set(kv.key, kv.value, core.limits, core.limits.max_attributes);
   }
@@ -77,21 +99,9 @@ Span Tracer::start_span(std::string_view name, const StartSpanOptions& options) 
   }
   span.core_ = &core;
   span.data_ = data;
-  span.start_monotonic_ns_ = now.monotonic_ns;
+  span.start_ticks_ = start.ticks;
   core.spans_started.add();
   return span;
 }
-
-namespace detail {
-void ProviderCore::finish(SpanData* span) noexcept {
-  spans_ended.add();
-  // After shutdown the processor still receives spans, so it can count them as dropped.
-  if (span->context.is_sampled() && processor != nullptr) {
-    processor->on_end(span);
-  } else {
-    recycle_span_data(span);
-  }
-}
-}  // namespace detail
 
 }  // namespace argus::trace

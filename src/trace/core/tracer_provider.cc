@@ -12,14 +12,16 @@ namespace {
 
 Expected<bool> check_limits(const SpanLimits& limits) {
   if (limits.max_attribute_value_length == 0) {
-    return Error{Error::Code::invalid_config, "span limits: max_attribute_value_length must be > 0"};
+    return Error{Error::Code::invalid_config,
+                 "span limits: max_attribute_value_length must be > 0"};
   }
   return true;
 }
 
 }  // namespace
 
-TracerProvider::TracerProvider(std::unique_ptr<detail::ProviderCore> core) : core_(std::move(core)) {}
+TracerProvider::TracerProvider(std::unique_ptr<detail::ProviderCore> core)
+    : core_(std::move(core)) {}
 
 Expected<std::unique_ptr<TracerProvider>> TracerProvider::create(TracerProviderOptions options) {
   if (auto ok = check_limits(options.limits); !ok) return ok.error();
@@ -30,6 +32,11 @@ Expected<std::unique_ptr<TracerProvider>> TracerProvider::create(TracerProviderO
   core->processor = std::move(options.processor);
   core->limits = options.limits;
   core->clock = options.clock ? options.clock : &system_clock();
+  core->tsc_clock = core->clock == &system_clock() && detail::TscClock::available();
+  core->shortcuts = core->sampler->shortcuts();
+  if (core->shortcuts.root == SamplerShortcut::kFollowParent) {
+    core->shortcuts.root = SamplerShortcut::kAsk;  // a root has no parent to follow
+  }
   return std::unique_ptr<TracerProvider>(new TracerProvider(std::move(core)));
 }
 
@@ -38,6 +45,7 @@ std::unique_ptr<TracerProvider> TracerProvider::create_noop() {
   core->enabled = false;
   core->clock = &system_clock();
   core->sampler = make_always_off_sampler();
+  core->shortcuts = core->sampler->shortcuts();
   return std::unique_ptr<TracerProvider>(new TracerProvider(std::move(core)));
 }
 
@@ -68,7 +76,9 @@ Tracer& TracerProvider::tracer(std::string_view name, std::string_view version) 
                                      InstrumentationScope{std::string(name), std::string(version)});
 }
 
-const Resource& TracerProvider::resource() const noexcept { return core_->resource; }
+const Resource& TracerProvider::resource() const noexcept {
+  return core_->resource;
+}
 
 bool TracerProvider::force_flush(std::chrono::milliseconds timeout) noexcept {
   return core_->processor ? core_->processor->force_flush(timeout) : true;

@@ -16,6 +16,10 @@ class ConstantSampler final : public Sampler {
     return {on_ ? SamplingDecision::kRecordAndSample : SamplingDecision::kDrop};
   }
   std::string description() const override { return on_ ? "AlwaysOnSampler" : "AlwaysOffSampler"; }
+  SamplerShortcuts shortcuts() const noexcept override {
+    const auto fixed = on_ ? SamplerShortcut::kSample : SamplerShortcut::kDrop;
+    return {fixed, fixed};
+  }
 
  private:
   bool on_;
@@ -58,6 +62,9 @@ class ParentBasedSampler final : public Sampler {
   std::string description() const override {
     return "ParentBased{root:" + root_->description() + "}";
   }
+  SamplerShortcuts shortcuts() const noexcept override {
+    return {root_->shortcuts().root, SamplerShortcut::kFollowParent};
+  }
 
  private:
   std::unique_ptr<Sampler> root_;
@@ -65,7 +72,9 @@ class ParentBasedSampler final : public Sampler {
 
 }  // namespace
 
-std::unique_ptr<Sampler> make_always_on_sampler() { return std::make_unique<ConstantSampler>(true); }
+std::unique_ptr<Sampler> make_always_on_sampler() {
+  return std::make_unique<ConstantSampler>(true);
+}
 std::unique_ptr<Sampler> make_always_off_sampler() {
   return std::make_unique<ConstantSampler>(false);
 }
