@@ -45,7 +45,6 @@ struct BatchSpanProcessor::State {
   bool stop_requested = false;
   bool stopped = false;
 
-  detail::ShardedCounter queued;
   detail::ShardedCounter dropped;
   std::atomic<std::uint64_t> exported{0};
   std::atomic<std::uint64_t> failed{0};
@@ -66,7 +65,6 @@ void BatchSpanProcessor::State::enqueue(SpanData* span) noexcept {
     recycle_span_data(span);
     return;
   }
-  queued.add();
   // Wake the exporter once per `wake_interval` spans. Using the slot position avoids reading
   // the consumer's side of the queue (a cache miss) on every span.
   if ((static_cast<std::uint64_t>(pos) & wake_mask) == wake_mask &&
@@ -195,7 +193,7 @@ bool BatchSpanProcessor::shutdown(std::chrono::milliseconds timeout) noexcept {
 
 ProcessorStats BatchSpanProcessor::stats() const noexcept {
   ProcessorStats s;
-  s.spans_queued = state_->queued.load();
+  s.spans_queued = state_->queue.pushed();  // every successful push takes the next position
   s.spans_dropped = state_->dropped.load();
   s.spans_exported = state_->exported.load();
   s.spans_failed = state_->failed.load();

@@ -63,6 +63,9 @@ class BoundedQueue {
     }
   }
 
+  // How many items were ever pushed.
+  std::size_t pushed() const noexcept { return tail_.load(std::memory_order_relaxed); }
+
   std::size_t approx_size() const noexcept {
     std::size_t tail = tail_.load(std::memory_order_relaxed);
     std::size_t head = head_.load(std::memory_order_relaxed);
