@@ -16,9 +16,11 @@ namespace argus::http {
 
 using Handler = std::function<Response(Request&)>;
 
+// Every handler runs on a worker thread, inline in its connection's coroutine (never on an I/O
+// thread); the mark is kept to document which handlers are trivial.
 enum class Execution {
-  kWorker,  // blocking or CPU-heavy: runs on the worker pool (the default)
-  kInline,  // trivial and non-blocking: runs on the I/O thread
+  kWorker,  // blocking or CPU-heavy (the default)
+  kInline,  // trivial and non-blocking
 };
 
 struct Route {

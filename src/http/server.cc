@@ -5,7 +5,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <thread>
 
@@ -21,8 +20,8 @@ namespace {
 
 asio::awaitable<void> accept_loop(ServerCore& core, Listener& listener) {
   for (;;) {
-    auto [ec, socket] = co_await listener.acceptor->async_accept(
-        asio::make_strand(core.ioc), asio::as_tuple(asio::use_awaitable));
+    auto [ec, socket] =
+        co_await listener.acceptor->async_accept(core.ioc, asio::as_tuple(asio::use_awaitable));
     if (core.stopping.load()) co_return;
     if (ec) {
       if (ec == asio::error::operation_aborted) co_return;
@@ -53,9 +52,7 @@ void ServerCore::begin_shutdown() {
   }
   // Idle connections close now; busy ones finish their request and close after the response.
   for (auto& s : live) {
-    asio::post(s->stream.get_executor(), [s] {
-      if (s->idle) s->stream.cancel();
-    });
+    asio::post(s->strand, [s] { cancel_if_idle(*s); });
   }
   if (open_connections.load() == 0) return;
   shutdown_timer.expires_after(options.shutdown_timeout);
@@ -76,7 +73,12 @@ Server::Server(std::unique_ptr<detail::ServerCore> core) : core_(std::move(core)
 
 Server::~Server() {
   core_->tearing_down = true;
+  // run() has returned: every connection closed, or the shutdown budget ran out. Whatever is
+  // left is abandoned: handlers queued on the pool are destroyed first (they own sockets of the
+  // io_context), then the io_context destroys its pending operations (they hold work on the pool).
+  core_->workers.stop();
   core_->workers.join();
+  core_->workers.destroy_queued();
 }
 
 argus::trace::Expected<std::unique_ptr<Server>> Server::create(ServerOptions options,

@@ -1,7 +1,8 @@
 // The HTTP/1.1 server: Boost.Beast over Asio, one or more listeners each with its own router,
 // keep-alive, bounded headers (431) and bodies (413), idle and read timeouts, a connection
 // limit, and graceful shutdown (stop accepting, finish in-flight requests, then return from
-// run()). Handlers run on a separate worker pool so I/O threads never block on bcrypt or SQL.
+// run()). Handlers run on a separate worker pool so I/O threads never block on bcrypt or SQL: the
+// I/O threads only run the reactor, each connection is served on a strand of the worker pool.
 #pragma once
 
 #include <chrono>

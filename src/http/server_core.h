@@ -1,14 +1,17 @@
 // Private state shared by the server's lifecycle code (server.cc) and its connection coroutine
-// (session.cc). Member order matters: sessions deregister while the io_context destroys their
-// frames, so the registry outlives the context, and the worker pool joins before it.
+// (session.cc). Sockets and timers belong to the io_context, whose threads only run the reactor;
+// each connection's coroutine runs on a strand of the worker pool, so a request is parsed,
+// handled and answered on one worker without further hand-offs. Teardown order matters: see
+// ~Server and the member order below.
 #pragma once
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <chrono>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -17,10 +20,33 @@
 
 namespace argus::http::detail {
 
+// A thread pool whose queued handlers can be destroyed while the io_context is still alive
+// (they own sockets registered with it).
+class WorkerPool : public boost::asio::thread_pool {
+ public:
+  using boost::asio::thread_pool::thread_pool;
+  void destroy_queued() { shutdown(); }
+};
+
+using SessionStrand = boost::asio::strand<WorkerPool::executor_type>;
+
+// One connection's state. Everything but `socket`'s reactor registration is touched only on
+// `strand`.
 struct SessionState {
-  explicit SessionState(boost::asio::ip::tcp::socket socket) : stream(std::move(socket)) {}
-  boost::beast::tcp_stream stream;
-  bool idle = true;  // touched only on the session's strand
+  SessionState(boost::asio::ip::tcp::socket s, SessionStrand st)
+      : socket(std::move(s)), timer(socket.get_executor()), strand(std::move(st)) {}
+  boost::asio::ip::tcp::socket socket;
+  // A lazy deadline timer: I/O moves `deadline`, the timer re-arms itself when it fires early, so
+  // a request on a kept-alive connection normally costs no timer operation at all.
+  boost::asio::steady_timer timer;
+  SessionStrand strand;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  std::chrono::steady_clock::time_point armed_for{};  // the timer's expiry while armed
+  unsigned timer_generation = 0;                      // stale wake-ups are ignored
+  bool timer_armed = false;
+  bool timed_out = false;
+  bool idle = true;
+  bool finished = false;
 };
 
 struct Listener {
@@ -39,16 +65,18 @@ struct ServerCore {
   std::atomic<bool> stopping{false};
   std::atomic<bool> tearing_down{false};  // ~Server: the io_context is going away
 
+  // Declared before the io_context so it is destroyed after it: pending socket operations hold
+  // work on the pool's executors until the io_context destroys them.
+  WorkerPool workers;
   boost::asio::io_context ioc;
-  boost::asio::thread_pool workers;
   std::vector<Listener> listeners;
   boost::asio::steady_timer shutdown_timer;
 
   ServerCore(ServerOptions o, ObserveOptions obs)
       : options(std::move(o)),
         observe(std::move(obs)),
-        ioc(static_cast<int>(options.io_threads)),
         workers(options.worker_threads),
+        ioc(static_cast<int>(options.io_threads)),
         shutdown_timer(ioc) {}
 
   void begin_shutdown();
@@ -57,5 +85,8 @@ struct ServerCore {
 
 // Serves one connection until it closes; registers itself for graceful shutdown.
 void start_session(ServerCore& core, Listener& listener, boost::asio::ip::tcp::socket socket);
+// Closes an idle session now (graceful shutdown); a busy one closes after its response. Runs on
+// the session's strand.
+void cancel_if_idle(SessionState& s);
 
 }  // namespace argus::http::detail

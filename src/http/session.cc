@@ -1,19 +1,24 @@
 // One connection: read a request (idle timeout until its first byte, then a read timeout for the
-// whole of it), route it, run the handler on the worker pool, write the response, repeat while
-// keep-alive holds. Malformed or oversized requests get a JSON error and a lingering close so
+// whole of it), route it, run the handler, write the response, repeat while keep-alive holds.
+// The coroutine runs on a strand of the worker pool: the io_context's threads only wait for
+// readiness and hand the completion over, so a request costs one thread hand-off and the
+// handler never runs on an I/O thread. Responses are written with a non-blocking send from the
+// worker (a small response fits the socket buffer); only a full buffer falls back to an
+// asynchronous write. Malformed or oversized requests get a JSON error and a lingering close so
 // the client reads the error instead of a reset.
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <exception>
 
+#include "http/response_writer.h"
 #include "http/server_core.h"
 
 namespace argus::http::detail {
@@ -22,13 +27,17 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using boost::system::error_code;
+using Clock = std::chrono::steady_clock;
+using Parser = bhttp::request_parser<bhttp::string_body>;
+using SessionPtr = std::shared_ptr<SessionState>;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kReadSize = 8192;
 
 // Removes the session from the registry however the coroutine ends (even by destruction).
 struct Registration {
   ServerCore& core;
   std::list<std::weak_ptr<SessionState>>::iterator it;
-  Registration(ServerCore& c, const std::shared_ptr<SessionState>& s) : core(c) {
+  Registration(ServerCore& c, const SessionPtr& s) : core(c) {
     std::lock_guard lock(core.sessions_mutex);
     it = core.sessions.insert(core.sessions.end(), s);
   }
@@ -40,6 +49,51 @@ struct Registration {
     core.session_closed();
   }
 };
+
+// --- Deadlines --------------------------------------------------------------------------------
+
+void arm_timer(const SessionPtr& s, Clock::time_point at);
+
+void on_timer(const SessionPtr& s, unsigned generation, const error_code& ec) {
+  if (generation != s->timer_generation) return;  // re-armed since
+  s->timer_armed = false;
+  if (ec || s->finished || s->deadline == Clock::time_point::max()) return;
+  if (Clock::now() < s->deadline) {
+    arm_timer(s, s->deadline);  // the deadline moved on since the timer was armed
+    return;
+  }
+  s->timed_out = true;
+  error_code ignored;
+  s->socket.cancel(ignored);  // the pending read or write ends with operation_aborted
+}
+
+void arm_timer(const SessionPtr& s, Clock::time_point at) {
+  unsigned generation = ++s->timer_generation;
+  s->timer_armed = true;
+  s->armed_for = at;
+  s->timer.expires_at(at);
+  s->timer.async_wait(asio::bind_executor(
+      s->strand, [s, generation](const error_code& ec) { on_timer(s, generation, ec); }));
+}
+
+// Bounds the next I/O wait. A later deadline than the armed one costs nothing now.
+void set_deadline(const SessionPtr& s, Clock::time_point at) {
+  s->deadline = at;
+  if (!s->timer_armed || at < s->armed_for) arm_timer(s, at);
+}
+
+void clear_deadline(SessionState& s) {
+  s.deadline = Clock::time_point::max();
+}
+
+// The error of a finished wait, with a cancellation by the deadline reported as a timeout.
+error_code waited(SessionState& s, error_code ec) {
+  clear_deadline(s);
+  if (ec == asio::error::operation_aborted && s.timed_out) return beast::error::timeout;
+  return ec;
+}
+
+// --- Requests ---------------------------------------------------------------------------------
 
 bool is_http_error(const error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::header_limit).category();
@@ -57,17 +111,6 @@ std::optional<Response> parse_error_response(const error_code& ec) {
   return json_error(400, "invalid_request", "The HTTP request is malformed: " + ec.message() + ".");
 }
 
-bhttp::response<bhttp::string_body> to_beast(Response&& r, unsigned version, bool keep_alive) {
-  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
-  res.set(bhttp::field::server, "argus");
-  if (!r.body.empty()) res.set(bhttp::field::content_type, r.content_type);
-  for (auto& [name, value] : r.headers) res.insert(name, value);
-  res.body() = std::move(r.body);
-  res.keep_alive(keep_alive);
-  res.prepare_payload();
-  return res;
-}
-
 Response invoke(const Handler& handler, Request& request) noexcept {
   try {
     return handler(request);
@@ -78,8 +121,24 @@ Response invoke(const Handler& handler, Request& request) noexcept {
   }
 }
 
-asio::awaitable<Response> dispatch(ServerCore& core, Listener& listener, const ConnectionInfo& conn,
-                                   const BeastRequest& req) {
+Response route_error(RouteMatch& match) {
+  switch (match.kind) {
+    case RouteMatch::Kind::kMethodNotAllowed: {
+      Response resp =
+          json_error(405, "method_not_allowed", "Allowed methods: " + match.allowed + ".");
+      resp.with_header("Allow", std::move(match.allowed));
+      return resp;
+    }
+    case RouteMatch::Kind::kBadPath:
+      return json_error(400, "invalid_request", "The request path is malformed.");
+    default:
+      return json_error(404, "not_found", "The requested resource does not exist.");
+  }
+}
+
+// Routes and handles one request on the calling worker, inside its SERVER span.
+Response dispatch(ServerCore& core, Listener& listener, const ConnectionInfo& conn,
+                  const BeastRequest& req) {
   std::string_view target(req.target().data(), req.target().size());
   auto q = target.find('?');
   std::string_view path = target.substr(0, q);
@@ -92,137 +151,182 @@ asio::awaitable<Response> dispatch(ServerCore& core, Listener& listener, const C
   std::string_view route = match.route ? std::string_view(match.route->pattern) : "";
   Exchange exchange(core.observe, conn, req, path, route);
   Response resp;
-  switch (match.kind) {
-    case RouteMatch::Kind::kNotFound:
-      resp = json_error(404, "not_found", "The requested resource does not exist.");
-      break;
-    case RouteMatch::Kind::kMethodNotAllowed:
-      resp = json_error(405, "method_not_allowed", "Allowed methods: " + match.allowed + ".");
-      resp.with_header("Allow", match.allowed);
-      break;
-    case RouteMatch::Kind::kBadPath:
-      resp = json_error(400, "invalid_request", "The request path is malformed.");
-      break;
-    case RouteMatch::Kind::kFound: {
-      Request request{req,
-                      path,
-                      query,
-                      route,
-                      std::move(match.params),
-                      conn.client_address,
-                      exchange.context(),
-                      &exchange.span()};
-      const Handler& handler = match.route->handler;
-      if (match.route->execution == Execution::kInline) {
-        resp = invoke(handler, request);
-      } else {
-        resp = co_await asio::co_spawn(
-            core.workers,
-            [&]() -> asio::awaitable<Response> { co_return invoke(handler, request); },
-            asio::use_awaitable);
-      }
-      break;
-    }
+  if (match.kind == RouteMatch::Kind::kFound) {
+    Request request{req,
+                    path,
+                    query,
+                    route,
+                    std::move(match.params),
+                    conn.client_address,
+                    exchange.context(),
+                    &exchange.span()};
+    resp = invoke(match.route->handler, request);
+  } else {
+    resp = route_error(match);
   }
   exchange.finish(resp.status);
-  co_return resp;
+  return resp;
+}
+
+// Feeds buffered bytes to the parser. need_more: the request is incomplete, read more.
+error_code parse_buffered(Parser& parser, beast::flat_buffer& buffer, bool& need_more) {
+  while (buffer.size() > 0 && !parser.is_done()) {
+    error_code ec;
+    buffer.consume(parser.put(buffer.data(), ec));
+    if (ec == bhttp::error::need_more) break;  // an incomplete header stays buffered
+    if (ec) return ec;
+  }
+  need_more = !parser.is_done();
+  return {};
+}
+
+bool wants_continue(const Parser& parser) {
+  return parser.is_header_done() &&
+         beast::iequals(parser.get()[bhttp::field::expect], "100-continue");
+}
+
+// Sends what the non-blocking socket takes now; `sent` counts it. False only on a hard error.
+bool send_now(SessionState& s, std::string_view data, std::size_t& sent) {
+  error_code ec;
+  sent = asio::write(s.socket, asio::buffer(data), ec);
+  return !ec || ec == asio::error::would_block || ec == asio::error::try_again;
+}
+
+// Writes all of `data` (the socket buffer was full: wait for room, bounded by the write timeout).
+asio::awaitable<bool> send_rest(ServerCore& core, SessionPtr s, std::string_view data) {
+  set_deadline(s, Clock::now() + core.options.write_timeout);
+  auto [ec, n] = co_await asio::async_write(s->socket, asio::buffer(data), kTuple);
+  co_return !waited(*s, ec);
+}
+
+asio::awaitable<bool> send(ServerCore& core, const SessionPtr& s, std::string_view data) {
+  std::size_t sent = 0;
+  if (!send_now(*s, data, sent)) co_return false;
+  if (sent == data.size()) co_return true;
+  co_return co_await send_rest(core, s, data.substr(sent));
+}
+
+// Reads more of a request whose first byte arrived; the whole request must arrive by
+// `deadline`. Returns false when reading failed (with `ec` set) or the peer closed.
+asio::awaitable<error_code> read_more(const SessionPtr& s, beast::flat_buffer& buffer,
+                                      Parser& parser, Clock::time_point deadline) {
+  set_deadline(s, deadline);
+  auto [ec, n] = co_await s->socket.async_read_some(buffer.prepare(kReadSize), kTuple);
+  ec = waited(*s, ec);
+  buffer.commit(n);
+  if (ec == asio::error::eof) {
+    if (!parser.got_some()) co_return bhttp::error::end_of_stream;
+    ec = {};
+    parser.put_eof(ec);
+  }
+  co_return ec;
+}
+
+// Reads one whole request into `parser`, answering "Expect: 100-continue".
+asio::awaitable<error_code> read_request(ServerCore& core, const SessionPtr& s,
+                                         beast::flat_buffer& buffer, Parser& parser) {
+  const Clock::time_point deadline = Clock::now() + core.options.read_timeout;
+  bool continued = false;
+  for (;;) {
+    bool need_more = false;
+    if (auto ec = parse_buffered(parser, buffer, need_more); ec || !need_more) co_return ec;
+    if (!continued && wants_continue(parser)) {
+      continued = true;
+      if (!co_await send(core, s, "HTTP/1.1 100 Continue\r\n\r\n"))
+        co_return asio::error::broken_pipe;
+    }
+    if (auto ec = co_await read_more(s, buffer, parser, deadline)) co_return ec;
+    if (parser.is_done()) co_return error_code{};
+  }
 }
 
 // Half-closes, then drains what the client is still sending (bounded in bytes and time) so it
 // sees our response rather than a connection reset.
 asio::awaitable<void> linger_close(SessionState& s) {
   error_code ec;
-  s.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  s.stream.expires_after(std::chrono::seconds(1));
-  char sink[4096];
+  s.socket.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  std::string sink(4096, '\0');
   for (std::size_t total = 0; total < 1024 * 1024 && !ec;) {
     std::size_t n = 0;
-    std::tie(ec, n) = co_await s.stream.async_read_some(asio::buffer(sink), kTuple);
+    std::tie(ec, n) = co_await s.socket.async_read_some(asio::buffer(sink), kTuple);
     total += n;
   }
-  s.stream.close();
-}
-
-asio::awaitable<bool> write(ServerCore& core, SessionState& s, Response&& r, unsigned version,
-                            bool keep_alive) {
-  auto res = to_beast(std::move(r), version, keep_alive);
-  s.stream.expires_after(core.options.write_timeout);
-  auto [ec, n] = co_await bhttp::async_write(s.stream, res, kTuple);
-  co_return !ec;
+  s.socket.close(ec);
 }
 
 ConnectionInfo connection_info(SessionState& s) {
   ConnectionInfo info;
   error_code ec;
-  auto local = s.stream.socket().local_endpoint(ec);
+  auto local = s.socket.local_endpoint(ec);
   if (!ec) {
     info.server_address = local.address().to_string();
     info.server_port = local.port();
   }
-  auto remote = s.stream.socket().remote_endpoint(ec);
+  auto remote = s.socket.remote_endpoint(ec);
   if (!ec) info.client_address = remote.address().to_string();
   return info;
 }
 
-// Reads one whole request into `parser`. Returns the error, if any.
-asio::awaitable<error_code> read_request(ServerCore& core, SessionState& s,
-                                         beast::flat_buffer& buffer,
-                                         bhttp::request_parser<bhttp::string_body>& parser) {
-  s.stream.expires_after(core.options.read_timeout);
-  auto [ec, n] = co_await bhttp::async_read_header(s.stream, buffer, parser, kTuple);
-  if (ec || parser.is_done()) co_return ec;
-  auto expect = parser.get()[bhttp::field::expect];
-  if (beast::iequals(expect, "100-continue")) {
-    bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, parser.get().version()};
-    auto [wec, wn] = co_await bhttp::async_write(s.stream, cont, kTuple);
-    if (wec) co_return wec;
-  }
-  std::tie(ec, n) = co_await bhttp::async_read(s.stream, buffer, parser, kTuple);
-  co_return ec;
+// Waits for the first byte of the next request. False when the connection should end.
+asio::awaitable<bool> await_request(ServerCore& core, const SessionPtr& s,
+                                    beast::flat_buffer& buffer) {
+  if (buffer.size() > 0) co_return true;  // pipelined
+  set_deadline(s, Clock::now() + core.options.idle_timeout);
+  auto [ec, n] = co_await s->socket.async_read_some(buffer.prepare(kReadSize), kTuple);
+  ec = waited(*s, ec);
+  buffer.commit(n);
+  co_return !ec;
 }
 
-asio::awaitable<void> run_session(ServerCore& core, Listener& listener,
-                                  std::shared_ptr<SessionState> s) {
+asio::awaitable<void> run_session(ServerCore& core, Listener& listener, SessionPtr s) {
   Registration registration(core, s);
   const ConnectionInfo conn = connection_info(*s);
   beast::flat_buffer buffer;
+  std::string out;  // the serialised response, its capacity reused across requests
   for (;;) {
     s->idle = true;
-    if (core.stopping.load()) break;
-    if (buffer.size() == 0) {
-      s->stream.expires_after(core.options.idle_timeout);
-      auto [ec, n] = co_await s->stream.async_read_some(buffer.prepare(8192), kTuple);
-      if (ec) break;
-      buffer.commit(n);
-    }
+    if (core.stopping.load() || !co_await await_request(core, s, buffer)) break;
     s->idle = false;
-    bhttp::request_parser<bhttp::string_body> parser;
+    Parser parser;
     parser.header_limit(static_cast<std::uint32_t>(core.options.header_limit));
     parser.body_limit(core.options.body_limit);
-    error_code ec = co_await read_request(core, *s, buffer, parser);
-    if (ec) {
+    parser.eager(true);
+    if (error_code ec = co_await read_request(core, s, buffer, parser)) {
       if (auto error = parse_error_response(ec)) {
-        if (co_await write(core, *s, std::move(*error), 11, false)) co_await linger_close(*s);
+        serialize_response(*error, 11, false, out);
+        set_deadline(s, Clock::now() + std::chrono::seconds(1));
+        if (co_await send(core, s, out)) co_await linger_close(*s);
       }
       break;  // timeouts (slow clients) and resets just close
     }
     const BeastRequest& req = parser.get();
-    Response resp = co_await dispatch(core, listener, conn, req);
+    Response resp = dispatch(core, listener, conn, req);
     bool keep_alive = req.keep_alive() && !core.stopping.load();
-    if (!co_await write(core, *s, std::move(resp), req.version(), keep_alive) || !keep_alive) break;
+    serialize_response(resp, req.version(), keep_alive, out);
+    if (!co_await send(core, s, out) || !keep_alive) break;
   }
+  s->finished = true;
   error_code ignored;
-  s->stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-  s->stream.close();
+  s->timer.cancel();
+  s->socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  s->socket.close(ignored);
 }
 
 }  // namespace
 
+void cancel_if_idle(SessionState& s) {
+  error_code ignored;
+  if (s.idle) s.socket.cancel(ignored);
+}
+
 void start_session(ServerCore& core, Listener& listener, asio::ip::tcp::socket socket) {
   core.open_connections.fetch_add(1);
-  auto state = std::make_shared<SessionState>(std::move(socket));
-  auto executor = state->stream.get_executor();
-  asio::co_spawn(executor, run_session(core, listener, std::move(state)), asio::detached);
+  error_code ec;
+  socket.non_blocking(true, ec);  // responses are sent from the worker without blocking it
+  socket.set_option(asio::ip::tcp::no_delay(true), ec);
+  auto state = std::make_shared<SessionState>(std::move(socket), asio::make_strand(core.workers));
+  auto strand = state->strand;
+  asio::co_spawn(strand, run_session(core, listener, std::move(state)), asio::detached);
 }
 
 }  // namespace argus::http::detail
