@@ -36,7 +36,10 @@ void serialize_response(const Response& response, unsigned version, bool keep_al
   append_number(out, response.status);
   auto reason = bhttp::obsolete_reason(bhttp::int_to_status(response.status));
   out.append(" ").append(reason.data(), reason.size()).append("\r\nServer: argus\r\n");
-  if (!response.body.empty()) append_header(out, "Content-Type", response.content_type);
+  if (!response.body.empty()) {
+    append_header(out, "Content-Type",
+                  response.content_type.empty() ? "application/json" : response.content_type);
+  }
   for (const auto& [name, value] : response.headers) append_header(out, name, value);
   bool payload = !has_no_payload(response.status);
   if (payload) {

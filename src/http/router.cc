@@ -19,6 +19,9 @@ int hex_value(char c) {
 }
 
 bool valid_utf8(std::string_view s) {
+  bool ascii = true;
+  for (unsigned char c : s) ascii = ascii && c < 0x80;
+  if (ascii) return true;  // the common case, without the copy below
   std::string copy;
   // assign_utf8 replaces invalid sequences; equality means the input was valid.
   argus::trace::assign_utf8(copy, s, s.size());
@@ -27,16 +30,25 @@ bool valid_utf8(std::string_view s) {
 
 }  // namespace
 
+bool PathSegments::next(std::string_view& segment) {
+  // Empty segments count ("/a//b"), except the one after a trailing slash ("/a/").
+  while (pos_ <= path_.size()) {
+    auto end = path_.find('/', pos_);
+    if (end == std::string_view::npos) end = path_.size();
+    std::size_t start = pos_;
+    pos_ = end + 1;
+    if (end > start || end < path_.size()) {
+      segment = path_.substr(start, end - start);
+      return true;
+    }
+  }
+  return false;
+}
+
 std::vector<std::string_view> split_path(std::string_view path) {
   std::vector<std::string_view> out;
-  std::size_t pos = 0;
-  if (!path.empty() && path.front() == '/') pos = 1;
-  while (pos <= path.size()) {
-    auto next = path.find('/', pos);
-    if (next == std::string_view::npos) next = path.size();
-    if (next > pos || next < path.size()) out.push_back(path.substr(pos, next - pos));
-    pos = next + 1;
-  }
+  PathSegments segments(path);
+  for (std::string_view seg; segments.next(seg);) out.push_back(seg);
   return out;
 }
 
@@ -73,22 +85,25 @@ void Router::add(Route route) {
 
 RouteMatch Router::match(boost::beast::http::verb method, std::string_view path) const {
   RouteMatch result;
-  auto segments = split_path(path);
+  std::size_t count = 0;
+  PathSegments counter(path);
+  for (std::string_view seg; counter.next(seg);) ++count;
   for (const auto& c : routes_) {
-    if (c.segments.size() != segments.size()) continue;
+    if (c.segments.size() != count) continue;
+    PathSegments segments(path);
     std::vector<std::pair<std::string_view, std::string>> params;
     bool ok = true;
-    for (std::size_t i = 0; i < segments.size() && ok; ++i) {
-      const std::string& want = c.segments[i];
-      if (is_param(want)) {
+    std::string_view seg;
+    for (std::size_t i = 0; i < count && ok && segments.next(seg); ++i) {
+      if (const std::string& want = c.segments[i]; is_param(want)) {
         std::string decoded;
-        if (!decode_segment(segments[i], decoded) || decoded.empty()) {
+        if (!decode_segment(seg, decoded) || decoded.empty()) {
           result.kind = RouteMatch::Kind::kBadPath;
           return result;
         }
         params.emplace_back(std::string_view(want).substr(1, want.size() - 2), std::move(decoded));
       } else {
-        ok = want == segments[i];
+        ok = want == seg;
       }
     }
     if (!ok) continue;

@@ -52,6 +52,18 @@ class Router {
   std::vector<Compiled> routes_;
 };
 
+// Walks the segments of "/a/b/c" ("a", "b", "c") without allocating; an empty path or "/" has
+// none.
+class PathSegments {
+ public:
+  explicit PathSegments(std::string_view path) : path_(path), pos_(path.starts_with('/') ? 1 : 0) {}
+  bool next(std::string_view& segment);
+
+ private:
+  std::string_view path_;
+  std::size_t pos_;
+};
+
 // Splits "/a/b/c" into {"a","b","c"}; an empty path or "/" gives no segments.
 std::vector<std::string_view> split_path(std::string_view path);
 // Percent-decodes `in` (and '+' as a space in form encoding); false on malformed escapes,

@@ -5,6 +5,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
+#include <charconv>
+#include <ctime>
 #include <set>
 
 namespace argus::oauth2 {
@@ -223,43 +225,128 @@ std::variant<ClientInput, ParseError> client_from_json(const json::value& value)
   return in;
 }
 
-json::object client_to_json(const Client& c, const std::optional<std::string>& secret) {
-  auto arr = [](const std::vector<std::string>& v) {
-    json::array a;
-    for (const auto& s : v) a.emplace_back(s);
-    return a;
-  };
-  auto iso = [](std::int64_t unix) {
-    std::time_t t = static_cast<std::time_t>(unix);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return std::string(buf);
-  };
-  json::object o;
-  o["client_id"] = c.client_id;
-  o["client_name"] = c.client_name;
-  if (secret) o["client_secret"] = *secret;
-  o["grant_types"] = arr(c.grant_types);
-  o["response_types"] = arr(c.response_types);
-  o["scope"] = c.scope;
-  o["audience"] = arr(c.audience);
-  o["owner"] = c.owner;
-  o["redirect_uris"] = arr(c.redirect_uris);
-  o["token_endpoint_auth_method"] = c.token_endpoint_auth_method;
-  o["contacts"] = arr(c.contacts);
-  o["client_uri"] = c.client_uri;
-  o["logo_uri"] = c.logo_uri;
-  o["policy_uri"] = c.policy_uri;
-  o["tos_uri"] = c.tos_uri;
+namespace {
+
+// JSON string escaping as Boost.JSON's serializer does it: quote, backslash and control
+// characters; UTF-8 passes through.
+void append_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      default:
+        out.append("\\u00");
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out.push_back('"');
+}
+
+void append_key(std::string& out, std::string_view key) {
+  if (out.back() != '{') out.push_back(',');
+  out.push_back('"');
+  out.append(key).append("\":");
+}
+
+void append_field(std::string& out, std::string_view key, std::string_view value) {
+  append_key(out, key);
+  append_string(out, value);
+}
+
+void append_field(std::string& out, std::string_view key, const std::vector<std::string>& values) {
+  append_key(out, key);
+  out.push_back('[');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out.push_back(',');
+    append_string(out, values[i]);
+  }
+  out.push_back(']');
+}
+
+void append_time(std::string& out, std::string_view key, std::int64_t unix) {
+  std::time_t t = static_cast<std::time_t>(unix);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  append_field(out, key, std::string_view(buf, n));
+}
+
+// The stored metadata is JSON text; anything but an object shows as {}.
+void append_metadata(std::string& out, const std::string& metadata) {
+  append_key(out, "metadata");
+  if (metadata == "{}") {
+    out.append("{}");
+    return;
+  }
   boost::system::error_code ec;
-  json::value meta = json::parse(c.metadata, ec);
-  o["metadata"] = (!ec && meta.is_object()) ? meta : json::object();
-  o["created_at"] = iso(c.created_at);
-  o["updated_at"] = iso(c.updated_at);
-  o["client_secret_expires_at"] = c.client_secret_expires_at;
-  return o;
+  json::value meta = json::parse(metadata, ec);
+  out.append(!ec && meta.is_object() ? json::serialize(meta) : std::string("{}"));
+}
+
+}  // namespace
+
+void append_client_json(std::string& out, const Client& c,
+                        const std::optional<std::string>& secret) {
+  out.push_back('{');
+  append_field(out, "client_id", c.client_id);
+  append_field(out, "client_name", c.client_name);
+  if (secret) append_field(out, "client_secret", *secret);
+  append_field(out, "grant_types", c.grant_types);
+  append_field(out, "response_types", c.response_types);
+  append_field(out, "scope", c.scope);
+  append_field(out, "audience", c.audience);
+  append_field(out, "owner", c.owner);
+  append_field(out, "redirect_uris", c.redirect_uris);
+  append_field(out, "token_endpoint_auth_method", c.token_endpoint_auth_method);
+  append_field(out, "contacts", c.contacts);
+  append_field(out, "client_uri", c.client_uri);
+  append_field(out, "logo_uri", c.logo_uri);
+  append_field(out, "policy_uri", c.policy_uri);
+  append_field(out, "tos_uri", c.tos_uri);
+  append_metadata(out, c.metadata);
+  append_time(out, "created_at", c.created_at);
+  append_time(out, "updated_at", c.updated_at);
+  append_key(out, "client_secret_expires_at");
+  char digits[24];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, c.client_secret_expires_at).ptr);
+  out.push_back('}');
+}
+
+json::object client_to_json(const Client& c, const std::optional<std::string>& secret) {
+  std::string text;
+  append_client_json(text, c, secret);
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  return !ec && v.is_object() ? std::move(v.as_object()) : json::object();
 }
 
 }  // namespace argus::oauth2

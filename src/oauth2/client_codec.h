@@ -29,7 +29,10 @@ struct ParseError {
 std::variant<ClientInput, ParseError> parse_client(std::string_view body);
 std::variant<ClientInput, ParseError> client_from_json(const boost::json::value& value);
 
-// The client as Hydra shows it; `secret` only when it was just set or generated.
+// The client as Hydra shows it; `secret` only when it was just set or generated. The text form
+// is appended straight to a response body; the object form is for JSON Patch.
+void append_client_json(std::string& out, const argus::store::Client& client,
+                        const std::optional<std::string>& secret = std::nullopt);
 boost::json::object client_to_json(const argus::store::Client& client,
                                    const std::optional<std::string>& secret = std::nullopt);
 

@@ -2,7 +2,6 @@
 // and delete. Secrets are hashed with bcrypt before anything is stored and are returned only in
 // the response that set them.
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <cctype>
 #include <charconv>
 
@@ -35,10 +34,11 @@ std::string percent_encode(std::string_view s) {
   return out;
 }
 
-Response json_response(unsigned status, const json::value& body) {
+Response client_response(unsigned status, const argus::store::Client& client,
+                         const std::optional<std::string>& secret = std::nullopt) {
   Response r;
   r.status = status;
-  r.body = json::serialize(body);
+  append_client_json(r.body, client, secret);
   return r;
 }
 
@@ -79,7 +79,7 @@ Response create_client(ApiContext& api, std::string_view prefix, Request& req) {
   if (auto bad = hash_secret(api, req, *in.secret, in.client)) return *bad;
   auto stored = api.store->create_client(in.client, call_context(req));
   if (!stored) return store_error(stored.error());
-  Response r = json_response(201, client_to_json(*stored, in.secret));
+  Response r = client_response(201, *stored, in.secret);
   r.with_header("Location", std::string(prefix) + "/clients/" + percent_encode(stored->client_id));
   return r;
 }
@@ -108,9 +108,13 @@ Response list_clients(ApiContext& api, Request& req) {
   if (const std::string* o = query->get("owner")) filter.owner = *o;
   auto result = api.store->list_clients(filter, page, call_context(req));
   if (!result) return store_error(result.error());
-  json::array items;
-  for (const auto& c : result->clients) items.push_back(client_to_json(c));
-  Response r = json_response(200, items);
+  Response r;
+  r.body.push_back('[');
+  for (const auto& c : result->clients) {
+    if (r.body.size() > 1) r.body.push_back(',');
+    append_client_json(r.body, c);
+  }
+  r.body.push_back(']');
   std::string base = std::string(req.path) + "?page_size=" + std::to_string(page.page_size);
   for (auto [key, value] :
        {std::pair{"client_name", &filter.client_name}, {"owner", &filter.owner}})
@@ -126,7 +130,7 @@ Response list_clients(ApiContext& api, Request& req) {
 Response get_client(ApiContext& api, Request& req) {
   auto c = api.store->get_client(req.param("id"), call_context(req));
   if (!c) return store_error(c.error());
-  return json_response(200, client_to_json(*c));
+  return client_response(200, *c);
 }
 
 // Stores `in` as the new version of `existing`, hashing a new secret or keeping the old hash.
@@ -142,7 +146,7 @@ Response replace_client(ApiContext& api, Request& req, ClientInput& in,
   }
   auto stored = api.store->update_client(in.client, call_context(req));
   if (!stored) return store_error(stored.error());
-  return json_response(200, client_to_json(*stored, in.secret));
+  return client_response(200, *stored, in.secret);
 }
 
 Response put_client(ApiContext& api, Request& req) {
