@@ -1,5 +1,8 @@
 // open_store() and migrate(): DSN → driver → the shared SQL store.
 #include <charconv>
+#include <chrono>
+#include <optional>
+#include <string_view>
 
 #include "store/dsn.h"
 #include "store/mysql/mysql_driver.h"
@@ -24,17 +27,49 @@ Result<std::unique_ptr<sql::Driver>> make_driver(const Dsn& dsn, const StoreOpti
   return Error{Error::Code::internal, "unknown driver"};
 }
 
-// Hydra's DSN parameter max_conns bounds the pool.
-Result<void> apply_params(const Dsn& dsn, StoreOptions& options) {
-  auto it = dsn.params.find("max_conns");
-  if (it == dsn.params.end()) return {};
-  std::size_t value = 0;
-  const auto& text = it->second;
+// "5" (seconds, libpq's form) or a number with a unit: ms, s, m (go-sql-driver's "5s").
+std::optional<std::chrono::milliseconds> parse_timeout(std::string_view text) {
+  std::int64_t value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || value == 0 || value > 1024) {
-    return Error{Error::Code::invalid, "dsn: max_conns must be a number from 1 to 1024"};
+  if (ec != std::errc() || ptr == text.data() || value <= 0 || value > 3600'000) return {};
+  std::string_view unit(ptr, static_cast<std::size_t>(text.data() + text.size() - ptr));
+  std::chrono::milliseconds ms;
+  if (unit.empty() || unit == "s") {
+    ms = std::chrono::seconds(value);
+  } else if (unit == "ms") {
+    ms = std::chrono::milliseconds(value);
+  } else if (unit == "m") {
+    ms = std::chrono::minutes(value);
+  } else {
+    return {};
   }
-  options.max_connections = value;
+  if (ms > std::chrono::hours(1)) return {};
+  return ms;
+}
+
+// Hydra's DSN parameter max_conns bounds the pool; connect_timeout (libpq's name) or timeout
+// (go-sql-driver's) bounds each connect.
+Result<void> apply_params(const Dsn& dsn, StoreOptions& options) {
+  if (auto it = dsn.params.find("max_conns"); it != dsn.params.end()) {
+    std::size_t value = 0;
+    const auto& text = it->second;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || ptr != text.data() + text.size() || value == 0 || value > 1024) {
+      return Error{Error::Code::invalid, "dsn: max_conns must be a number from 1 to 1024"};
+    }
+    options.max_connections = value;
+  }
+  for (const char* key : {"connect_timeout", "timeout"}) {
+    auto it = dsn.params.find(key);
+    if (it == dsn.params.end()) continue;
+    auto timeout = parse_timeout(it->second);
+    if (!timeout) {
+      return Error{Error::Code::invalid, std::string("dsn: ") + key +
+                                             " must be seconds (5) or a duration (500ms, 5s) "
+                                             "of at most 1h"};
+    }
+    options.connect_timeout = *timeout;
+  }
   return {};
 }
 

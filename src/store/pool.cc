@@ -1,5 +1,8 @@
 #include "store/pool.h"
 
+#include <algorithm>
+#include <string>
+
 namespace argus::store::sql {
 
 Lease& Lease::operator=(Lease&& other) noexcept {
@@ -16,6 +19,40 @@ Lease& Lease::operator=(Lease&& other) noexcept {
 void Lease::release() noexcept {
   if (pool_ != nullptr)
     std::exchange(pool_, nullptr)->give_back(std::move(connection_), generation_);
+}
+
+CircuitBreaker::CircuitBreaker(BreakerOptions options)
+    : options_(std::move(options)), backoff_(options_.initial_backoff) {}
+
+CircuitBreaker::Decision CircuitBreaker::admit() {
+  if (!open_) return Decision::kConnect;
+  if (probing_ || now() < retry_at_) return Decision::kReject;
+  probing_ = true;
+  return Decision::kProbe;
+}
+
+void CircuitBreaker::record(Decision admitted, bool connected) {
+  if (admitted == Decision::kProbe) probing_ = false;
+  if (connected) {
+    open_ = false;
+    backoff_ = options_.initial_backoff;
+    return;
+  }
+  if (admitted == Decision::kProbe) {
+    backoff_ = std::min(backoff_ * 2, options_.max_backoff);
+  } else if (open_) {
+    return;  // a connect that started before the breaker opened: already accounted for
+  } else {
+    open_ = true;
+    backoff_ = options_.initial_backoff;
+  }
+  retry_at_ = now() + backoff_;
+}
+
+std::chrono::milliseconds CircuitBreaker::retry_in() const {
+  if (!open_) return std::chrono::milliseconds(0);
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(retry_at_ - now());
+  return std::max(left, std::chrono::milliseconds(0));
 }
 
 Result<Lease> Pool::acquire() {
@@ -35,13 +72,24 @@ Result<Lease> Pool::acquire() {
     idle_.pop_back();
     return lease;
   }
+  return connect(lock, std::move(lease));
+}
+
+Result<Lease> Pool::connect(std::unique_lock<std::mutex>& lock, Lease lease) {
+  auto admitted = breaker_.admit();
+  if (admitted == CircuitBreaker::Decision::kReject) {
+    lease.pool_ = nullptr;
+    return Error{Error::Code::unavailable, "database unreachable: not reconnecting for another " +
+                                               std::to_string(breaker_.retry_in().count()) + " ms"};
+  }
   ++open_;
   lock.unlock();
   // Connect outside the lock: a slow server must not block callers that find idle connections.
   auto connection = driver_.connect();
+  lock.lock();
+  breaker_.record(admitted, connection.has_value());
   if (!connection) {
     lease.pool_ = nullptr;
-    lock.lock();
     --open_;
     cv_.notify_one();
     return connection.error();
@@ -80,6 +128,11 @@ void Pool::invalidate() {
 std::size_t Pool::open_connections() const {
   std::lock_guard lock(mutex_);
   return open_;
+}
+
+bool Pool::breaker_open() const {
+  std::lock_guard lock(mutex_);
+  return breaker_.is_open();
 }
 
 }  // namespace argus::store::sql

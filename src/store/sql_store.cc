@@ -62,6 +62,14 @@ std::vector<StatementSpec> statement_specs() {
        "UPDATE oauth2_access_tokens SET revoked = 1 WHERE signature = ? AND client_id = ?"},
       {Stmt::kDeleteExpiredTokens, "DELETE oauth2_access_tokens", "DELETE", "oauth2_access_tokens",
        "DELETE FROM oauth2_access_tokens WHERE expires_at < ?"},
+      // No DELETE ... LIMIT in PostgreSQL, and MariaDB rejects LIMIT in an IN subquery and a
+      // subquery on the table being deleted from: a derived table with LIMIT is materialised
+      // first, which every back end accepts.
+      {Stmt::kDeleteExpiredTokensBatch, "DELETE oauth2_access_tokens", "DELETE",
+       "oauth2_access_tokens",
+       "DELETE FROM oauth2_access_tokens WHERE signature IN (SELECT signature FROM (SELECT "
+       "signature FROM oauth2_access_tokens WHERE expires_at < ? AND issued_at < ? ORDER BY "
+       "expires_at LIMIT ?) AS batch)"},
       {Stmt::kPing, "SELECT", "SELECT", "", "SELECT 1"},
       {Stmt::kSelectMigration, "SELECT schema_migrations", "SELECT", "schema_migrations",
        "SELECT version FROM schema_migrations WHERE version = ?"},
@@ -238,7 +246,9 @@ struct EncodedLists {
 
 SqlStore::SqlStore(std::unique_ptr<Driver> driver, const StoreOptions& options)
     : driver_(std::move(driver)),
-      pool_(*driver_, options.max_connections, options.acquire_timeout),
+      pool_(
+          *driver_, options.max_connections, options.acquire_timeout,
+          BreakerOptions{options.reconnect_backoff, options.max_reconnect_backoff, options.clock}),
       spans_(options.tracer, driver_->server()) {
   auto specs = statement_specs();
   statements_.resize(static_cast<std::size_t>(Stmt::kCount));
@@ -459,6 +469,20 @@ Result<std::int64_t> SqlStore::delete_expired_tokens(std::int64_t now, const Cal
   return run<std::int64_t>(ctx, [&](Session& s) {
     return transact<std::int64_t>(s, [&]() -> Result<std::int64_t> {
       auto r = s.exec(Stmt::kDeleteExpiredTokens, {now});
+      if (!r) return r.error();
+      return r->affected;
+    });
+  });
+}
+
+Result<std::int64_t> SqlStore::delete_expired_tokens_batch(const TokenPurgeBatch& batch,
+                                                           const CallContext& ctx) {
+  if (batch.limit == 0) return std::int64_t{0};
+  const auto limit = static_cast<std::int64_t>(batch.limit);
+  return run<std::int64_t>(ctx, [&](Session& s) {
+    return transact<std::int64_t>(s, [&]() -> Result<std::int64_t> {
+      auto r = s.exec(Stmt::kDeleteExpiredTokensBatch,
+                      {batch.expired_before, batch.issued_before, limit});
       if (!r) return r.error();
       return r->affected;
     });

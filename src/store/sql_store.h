@@ -23,6 +23,7 @@ enum class Stmt : std::size_t {
   kSelectToken,
   kRevokeToken,
   kDeleteExpiredTokens,
+  kDeleteExpiredTokensBatch,
   kPing,
   kSelectMigration,
   kInsertMigration,
@@ -50,6 +51,8 @@ class SqlStore final : public Store {
                                      const CallContext& ctx) override;
   Result<std::int64_t> delete_expired_tokens(std::int64_t now_unix_seconds,
                                              const CallContext& ctx) override;
+  Result<std::int64_t> delete_expired_tokens_batch(const TokenPurgeBatch& batch,
+                                                   const CallContext& ctx) override;
 
  private:
   friend class Session;

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -81,12 +82,29 @@ struct CallContext {
   const trace::SpanContext* parent = nullptr;  // nullptr: the thread's current span, if any
 };
 
+// One bounded purge step: at most `limit` tokens that expired before `expired_before` and were
+// issued before `issued_before` (both unix seconds), oldest expiry first.
+struct TokenPurgeBatch {
+  std::int64_t expired_before = 0;
+  std::int64_t issued_before = 0;
+  std::size_t limit = 100;
+};
+
 struct StoreOptions {
   trace::Tracer* tracer = nullptr;  // nullptr: no spans; must outlive the store
   bool migrate_on_open = false;     // apply pending migrations in open_store()
   std::size_t max_connections = 8;  // pool bound; a DSN's max_conns parameter overrides it
+  // Opening one connection, the handshake included; a DSN's connect_timeout parameter (seconds,
+  // or a duration such as 500ms) overrides it. MySQL counts whole seconds.
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds acquire_timeout{3000};  // waiting for a free pooled connection
+  // After a failed connect, calls that need a new connection fail fast with `unavailable`
+  // (idle pooled connections are still used) until a backoff has passed; then one call probes.
+  // The backoff doubles after each failed probe, up to the cap.
+  std::chrono::milliseconds reconnect_backoff{250};
+  std::chrono::milliseconds max_reconnect_backoff{5000};
+  // The breaker's clock (tests); null: std::chrono::steady_clock::now.
+  std::function<std::chrono::steady_clock::time_point()> clock;
 };
 
 class Store {
@@ -120,6 +138,10 @@ class Store {
   // Deletes tokens with expires_at < now_unix_seconds; returns how many.
   virtual Result<std::int64_t> delete_expired_tokens(std::int64_t now_unix_seconds,
                                                      const CallContext& ctx = {}) = 0;
+  // One batch of the janitor's purge (store/janitor.h), in its own transaction; returns how many
+  // were deleted (fewer than batch.limit: nothing more matches).
+  virtual Result<std::int64_t> delete_expired_tokens_batch(const TokenPurgeBatch& batch,
+                                                           const CallContext& ctx = {}) = 0;
 };
 
 // Opens a store for a DSN:

@@ -225,7 +225,8 @@ class MyConnection final : public sql::Connection {
 struct ConnectParams {
   std::string host, user, password, database;
   unsigned port = 3306;
-  unsigned connect_timeout = 3;
+  unsigned connect_timeout = 3;  // seconds: the connector's unit; it covers the handshake too
+  unsigned io_timeout = 30;
 };
 
 class MyDriver final : public sql::Driver {
@@ -239,7 +240,7 @@ class MyDriver final : public sql::Driver {
     MYSQL* db = mysql_init(nullptr);
     if (db == nullptr) return Error{Error::Code::internal, "mysql: out of memory"};
     unsigned timeout = params_.connect_timeout;
-    unsigned io_timeout = 30;
+    unsigned io_timeout = params_.io_timeout;
     unsigned protocol = MYSQL_PROTOCOL_TCP;  // "localhost" would otherwise mean a socket
     my_bool reconnect = 0;                   // the pool reconnects, statement caches included
     mysql_optionsv(db, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);

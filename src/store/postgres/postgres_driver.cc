@@ -1,7 +1,10 @@
 #include "store/postgres/postgres_driver.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -133,10 +136,33 @@ class PgConnection final : public sql::Connection {
   std::vector<bool> prepared_;
 };
 
+// Drives a non-blocking connect to completion or the deadline. libpq's own connect_timeout
+// counts whole seconds (and at least two), too coarse to fail fast against a host that accepts
+// and never answers.
+bool finish_connect(PGconn* conn, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  PostgresPollingStatusType status = PGRES_POLLING_WRITING;
+  while (true) {
+    if (status == PGRES_POLLING_OK) return true;
+    if (status == PGRES_POLLING_FAILED) return false;
+    auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd pfd{PQsocket(conn),
+               static_cast<short>(status == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0};
+    if (pfd.fd < 0) return false;
+    int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno != EINTR) return false;
+    if (ready == 0) continue;  // the deadline check above ends it
+    status = PQconnectPoll(conn);
+  }
+}
+
 class PgDriver final : public sql::Driver {
  public:
-  PgDriver(std::vector<std::pair<std::string, std::string>> params, sql::ServerInfo info)
-      : params_(std::move(params)), info_(std::move(info)) {}
+  PgDriver(std::vector<std::pair<std::string, std::string>> params, sql::ServerInfo info,
+           std::chrono::milliseconds connect_timeout)
+      : params_(std::move(params)), info_(std::move(info)), connect_timeout_(connect_timeout) {}
 
   const sql::ServerInfo& server() const noexcept override { return info_; }
 
@@ -148,10 +174,13 @@ class PgDriver final : public sql::Driver {
     }
     keys.push_back(nullptr);
     values.push_back(nullptr);
-    PGconn* conn = PQconnectdbParams(keys.data(), values.data(), 0);
+    PGconn* conn = PQconnectStartParams(keys.data(), values.data(), 0);
     if (conn == nullptr) return Error{Error::Code::internal, "postgresql: out of memory"};
-    if (PQstatus(conn) != CONNECTION_OK) {
-      Error error{Error::Code::unavailable, "postgresql: " + first_line(PQerrorMessage(conn))};
+    const bool bad = PQstatus(conn) == CONNECTION_BAD;
+    if (bad || !finish_connect(conn, connect_timeout_) || PQstatus(conn) != CONNECTION_OK) {
+      std::string why = first_line(PQerrorMessage(conn));
+      if (!bad && why.empty()) why = "connect timed out";
+      Error error{Error::Code::unavailable, "postgresql: " + why};
       PQfinish(conn);
       return error;
     }
@@ -170,6 +199,7 @@ class PgDriver final : public sql::Driver {
  private:
   std::vector<std::pair<std::string, std::string>> params_;
   sql::ServerInfo info_;
+  std::chrono::milliseconds connect_timeout_;
 };
 
 // Query parameters libpq understands; Hydra's pool settings (max_conns, ...) are ours.
@@ -211,7 +241,7 @@ Result<std::unique_ptr<sql::Driver>> make_driver(const Dsn& dsn, const StoreOpti
   sql::ServerInfo info{"postgresql", dsn.database, dsn.host,
                        dsn.port ? dsn.port : std::uint16_t{5432}};
   return std::unique_ptr<sql::Driver>(
-      std::make_unique<PgDriver>(std::move(params), std::move(info)));
+      std::make_unique<PgDriver>(std::move(params), std::move(info), options.connect_timeout));
 }
 
 }  // namespace argus::store::postgres
