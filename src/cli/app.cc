@@ -16,6 +16,7 @@ int run(int argc, const char* const* argv) {
   int exit_code = kExitOk;
   register_serve(app, exit_code);
   register_migrate(app, exit_code);
+  register_janitor(app, exit_code);
   register_clients(app, exit_code);
   register_token(app, exit_code);
   register_config(app, exit_code);

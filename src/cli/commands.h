@@ -8,6 +8,7 @@ namespace argus::cli {
 
 void register_serve(CLI::App& app, int& exit_code);
 void register_migrate(CLI::App& app, int& exit_code);
+void register_janitor(CLI::App& app, int& exit_code);
 void register_config(CLI::App& app, int& exit_code);
 void register_clients(CLI::App& app, int& exit_code);
 void register_token(CLI::App& app, int& exit_code);

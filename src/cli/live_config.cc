@@ -15,6 +15,7 @@ LiveConfig::LiveConfig(config::LoadOptions options, config::Loaded current, Trac
 
 void copy_live_fields(const config::Config& from, config::Config& to) {
   to.log.level = from.log.level;
+  to.log.format = from.log.format;
   to.tracing.jaeger.sampling_trace_id_ratio = from.tracing.jaeger.sampling_trace_id_ratio;
   to.tracing.jaeger.sampling_value = from.tracing.jaeger.sampling_value;
   to.tracing.zipkin.sampling_ratio = from.tracing.zipkin.sampling_ratio;

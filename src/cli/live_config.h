@@ -1,6 +1,6 @@
 // SIGHUP handling: reloads the configuration from the same files, flags and environment, applies
-// the settings that can change live (sampling ratios, log level) and reports every other change
-// as needing a restart. A reload with errors changes nothing.
+// the settings that can change live (sampling ratios, log level and format) and reports every
+// other change as needing a restart. A reload with errors changes nothing.
 #pragma once
 
 #include <functional>

@@ -1,4 +1,4 @@
-// The process's log settings (spdlog): level and format from config::LogSettings. The level can
+// The process's log settings (spdlog): level and format from config::LogSettings. Both can
 // change at run time (SIGHUP).
 #pragma once
 

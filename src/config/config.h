@@ -74,7 +74,8 @@ struct Config {
   std::vector<std::string> secrets_system;  // first signs, all verify; each >= 16 chars
   std::uint32_t bcrypt_cost = 10;           // 4..31
   std::chrono::seconds access_token_ttl{3600};
-  std::string issuer;  // urls.self.issuer; default http://localhost:4444/
+  std::chrono::seconds token_purge_interval{0};  // 0: no periodic purge in serve
+  std::string issuer;                            // urls.self.issuer; default http://localhost:4444/
   LogSettings log;
   TracingSettings tracing;
   // --dev: development defaults (SQLite file DSN, generated secret, console traces) and automatic

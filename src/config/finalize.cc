@@ -159,6 +159,7 @@ std::vector<ConfigError> finalize(const Settings& settings, const LoadOptions& o
   c.secrets_system = r.strings("secrets.system");
   c.bcrypt_cost = static_cast<std::uint32_t>(r.integer("oauth2.hashers.bcrypt.cost"));
   c.access_token_ttl = r.duration<std::chrono::seconds>("ttl.access_token");
+  c.token_purge_interval = r.duration<std::chrono::seconds>("oauth2.token_purge_interval");
   c.issuer = r.str("urls.self.issuer");
   if (c.issuer.empty()) c.issuer = "http://localhost:" + std::to_string(c.serve_public.port) + "/";
   c.log.level = r.str("log.level");

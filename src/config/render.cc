@@ -14,6 +14,7 @@ namespace {
 
 std::string format_hint(const std::string& format) {
   if (format == "duration") return "duration (Go syntax: 500ms, 30s, 5m, 1h)";
+  if (format == "duration-or-zero") return "duration (Go syntax: 30m, 1h), 0: off";
   if (format == "uri") return "http(s) URL";
   if (format == "host-port") return "host:port";
   if (format == "host-port-or-url") return "host:port or http(s) URL";

@@ -94,6 +94,9 @@ std::optional<std::string> check_format(const SchemaNode& node, std::string_view
   if (f == "duration") {
     auto d = parse_duration(s);
     if (!d || d->count() <= 0) return "expected a positive duration such as 30s, 5m or 1h";
+  } else if (f == "duration-or-zero") {
+    auto d = parse_duration(s);
+    if (!d || d->count() < 0) return "expected a duration such as 30m or 1h, or 0 (off)";
   } else if (f == "uri") {
     if (!s.empty() && !valid_http_url(s))
       return "expected an http(s) URL such as http://host:port/path";

@@ -1,5 +1,5 @@
-// SIGHUP reload logic: live settings (sampling ratios, log level) change, others are reported as
-// needing a restart, and a broken file changes nothing.
+// SIGHUP reload logic: live settings (sampling ratios, log level and format) change, others are
+// reported as needing a restart, and a broken file changes nothing.
 #include "cli/live_config.h"
 
 #include <gtest/gtest.h>
@@ -75,6 +75,25 @@ TEST(LiveConfig, ReloadAppliesLiveSettingsAndReportsTheRest) {
       << rejected.messages[0];
   EXPECT_EQ(sampled_of(provider, 100), 100);
   EXPECT_EQ(seen_levels.size(), 1u);
+}
+
+TEST(LiveConfig, LogFormatIsLive) {
+  TempDir dir;
+  config::LoadOptions options;
+  options.files = {dir.write("argus.yaml", "secrets:\n  system: [0123456789abcdef-secret]\n")};
+  auto loaded = config::load(options);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded.loaded->config.log.format, "text");
+  LiveConfig live(options, *loaded.loaded, nullptr);
+  std::vector<std::string> seen;
+  live.on_live_change = [&](const config::Config& c) { seen.push_back(c.log.format); };
+  dir.write("argus.yaml", "secrets:\n  system: [0123456789abcdef-secret]\nlog:\n  format: json\n");
+  auto report = live.reload();
+  ASSERT_TRUE(report.ok);
+  EXPECT_EQ(report.applied, std::vector<std::string>{"log.format"});
+  EXPECT_TRUE(report.restart.empty());
+  EXPECT_EQ(live.config().log.format, "json");
+  EXPECT_EQ(seen, std::vector<std::string>{"json"});
 }
 
 TEST(LiveConfig, GeneratedDevSecretSurvivesReload) {
