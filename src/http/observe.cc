@@ -16,6 +16,15 @@ std::size_t BeastCarrierReader::get_all(std::string_view name, std::string_view*
   return n;
 }
 
+void BeastCarrierReader::for_each_prefixed(std::string_view prefix,
+                                           trace::HeaderVisitor& visitor) const noexcept {
+  for (const auto& field : request_) {
+    std::string_view name(field.name_string().data(), field.name_string().size());
+    if (!trace::carrier_detail::starts_with_lower(name, prefix)) continue;
+    visitor.visit(name, std::string_view(field.value().data(), field.value().size()));
+  }
+}
+
 bool glob_match(std::string_view pattern, std::string_view text) noexcept {
   // Iterative matcher with single-star backtracking: linear enough for short patterns.
   std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
@@ -78,6 +87,7 @@ Exchange::Exchange(const ObserveOptions& options, const ConnectionInfo& connecti
   start.parent = parent_.is_valid() ? &parent_ : nullptr;
   start.root = true;  // never inherit a thread-local span from unrelated work
   start.kind = trace::SpanKind::kServer;
+  start.sampling_denied = extracted.sampling_denied;  // B3 "b3: 0": this new root is not sampled
   std::size_t count = user_agent.empty() ? 6 : 7;
   if (route.empty()) attrs[1].value = path;  // unmatched: the route is unknown
   start.attributes = std::span<const trace::KeyValue>(attrs, count);
@@ -94,9 +104,10 @@ void Exchange::finish(unsigned status) noexcept {
     if (status >= 500) span_.set_status(trace::StatusCode::kError);
     span_.end();
   }
-  if (!options_.logger) return;
+  if (!options_.log) return;
+  const LogOutput& out = options_.log->current();
   auto level = traced_ ? spdlog::level::info : spdlog::level::debug;
-  if (!options_.logger->should_log(level)) return;
+  if (!out.logger->should_log(level)) return;
   char trace_id[32], span_id[16];
   ctx.trace_id.to_hex(trace_id);
   ctx.span_id.to_hex(span_id);
@@ -104,7 +115,7 @@ void Exchange::finish(unsigned status) noexcept {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
   std::string_view method = sv(request_.method_string());
   try {
-    if (options_.json_logs) {
+    if (out.json) {
       boost::json::object o;
       o["msg"] = "request";
       o["http.method"] = method;
@@ -116,11 +127,11 @@ void Exchange::finish(unsigned status) noexcept {
       o["span_id"] = std::string_view(span_id, 16);
       // The logger's JSON pattern supplies the braces, time and level around these fields.
       std::string fields = boost::json::serialize(o);
-      options_.logger->log(level, "{}", std::string_view(fields).substr(1, fields.size() - 2));
+      out.logger->log(level, "{}", std::string_view(fields).substr(1, fields.size() - 2));
     } else {
-      options_.logger->log(level, "{} {} {} {:.3f}ms client={} trace_id={} span_id={}", method,
-                           path_, status, ms, connection_.client_address,
-                           std::string_view(trace_id, 32), std::string_view(span_id, 16));
+      out.logger->log(level, "{} {} {} {:.3f}ms client={} trace_id={} span_id={}", method, path_,
+                      status, ms, connection_.client_address, std::string_view(trace_id, 32),
+                      std::string_view(span_id, 16));
     }
   } catch (...) {
     // Logging must never fail a request.

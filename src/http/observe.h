@@ -6,6 +6,7 @@
 
 #include <spdlog/logger.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -18,13 +19,40 @@
 
 namespace argus::http {
 
+// A logger and the line format its pattern expects, chosen together.
+struct LogOutput {
+  std::shared_ptr<spdlog::logger> logger;
+  bool json = false;
+};
+
+// The request log's output, switchable between text and JSON while requests run (log.format is
+// live on SIGHUP). Both outputs live as long as the switch, so a switch is one pointer store and
+// a line is written with one output's pattern and that same output's fields, never a mix.
+class LogSwitch {
+ public:
+  LogSwitch(LogOutput text, LogOutput json, bool use_json)
+      : text_(std::move(text)), json_(std::move(json)), current_(use_json ? &json_ : &text_) {}
+  LogSwitch(const LogSwitch&) = delete;
+  LogSwitch& operator=(const LogSwitch&) = delete;
+
+  const LogOutput& current() const noexcept { return *current_.load(std::memory_order_acquire); }
+  void use_json(bool json) noexcept { current_.store(json ? &json_ : &text_); }
+  void set_level(spdlog::level::level_enum level) {
+    text_.logger->set_level(level);
+    json_.logger->set_level(level);
+  }
+
+ private:
+  LogOutput text_, json_;
+  std::atomic<const LogOutput*> current_;
+};
+
 struct ObserveOptions {
   argus::trace::Tracer* tracer = nullptr;  // null: no tracing
   const argus::trace::Propagator* propagator = nullptr;
-  bool span_name_is_route = false;         // tracing.span_name: "route" instead of "path"
-  std::vector<std::string> skip_paths;     // globs ('*' matches anything): not traced
-  std::shared_ptr<spdlog::logger> logger;  // null: no request log
-  bool json_logs = false;
+  bool span_name_is_route = false;       // tracing.span_name: "route" instead of "path"
+  std::vector<std::string> skip_paths;   // globs ('*' matches anything): not traced
+  std::shared_ptr<const LogSwitch> log;  // null: no request log
 };
 
 // Reads trace headers straight out of the Beast request: no copies, case-insensitive names.
@@ -33,6 +61,9 @@ class BeastCarrierReader final : public argus::trace::CarrierReader {
   explicit BeastCarrierReader(const BeastRequest& request) : request_(request) {}
   std::size_t get_all(std::string_view name, std::string_view* out,
                       std::size_t max) const noexcept override;
+  // Jaeger's uberctx-* baggage is keyed by a header-name prefix, so it needs enumeration.
+  void for_each_prefixed(std::string_view prefix,
+                         argus::trace::HeaderVisitor& visitor) const noexcept override;
 
  private:
   const BeastRequest& request_;

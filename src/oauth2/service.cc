@@ -4,49 +4,104 @@
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "http/server.h"
 #include "oauth2/api.h"
+#include "store/janitor.h"
 
 namespace argus::oauth2 {
 namespace trace = argus::trace;
 using trace::Error;
 
+// The periodic token purge (oauth2.token_purge_interval) on a thread of its own: it waits out
+// the interval or a stop, so stopping never waits for a whole interval.
+struct PurgeLoop {
+  std::chrono::seconds interval{0};
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool stopping = false;
+  std::atomic<bool> cancel{false};  // also ends a run between batches
+  std::thread thread;
+};
+
 struct Service::Impl {
   ServiceDeps deps;
   std::unique_ptr<argus::store::Store> store;
   std::unique_ptr<ApiContext> api;
-  std::shared_ptr<spdlog::logger> logger;
+  std::shared_ptr<http::LogSwitch> log;
   std::unique_ptr<http::Server> server;
   int public_index = -1;
   int admin_index = -1;
-  bool json_logs = false;
+  PurgeLoop purge;
 };
 
 namespace {
 
-void configure_logger(spdlog::logger& logger, const argus::config::LogSettings& log) {
-  logger.set_level(spdlog::level::from_str(log.level));
-  const char* pattern = log.format == "json"
-                            ? R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","logger":"%n",%v})"
-                            : "%Y-%m-%dT%H:%M:%S.%eZ %l %n: %v";
-  logger.set_formatter(
-      std::make_unique<spdlog::pattern_formatter>(pattern, spdlog::pattern_time_type::utc));
+bool is_json(const std::string& format) {
+  return format == "json" || format == "json_pretty";
+}
+
+// A sink that formats with a pattern of its own and hands the finished line on. spdlog keeps
+// formatters in sinks, so two loggers that format differently cannot share one sink directly.
+class PatternSink final : public spdlog::sinks::sink {
+ public:
+  PatternSink(std::shared_ptr<spdlog::sinks::sink> target, const std::string& pattern)
+      : target_(std::move(target)),
+        formatter_(pattern, spdlog::pattern_time_type::utc, std::string()) {}
+
+  void log(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t line;
+    {
+      std::lock_guard lock(mutex_);
+      formatter_.format(msg, line);
+    }
+    spdlog::details::log_msg done(msg.time, msg.source, msg.logger_name, msg.level,
+                                  spdlog::string_view_t(line.data(), line.size()));
+    target_->log(done);
+  }
+  void flush() override { target_->flush(); }
+  void set_pattern(const std::string&) override {}  // fixed at construction
+  void set_formatter(std::unique_ptr<spdlog::formatter>) override {}
+
+ private:
+  std::shared_ptr<spdlog::sinks::sink> target_;
+  std::mutex mutex_;
+  spdlog::pattern_formatter formatter_;  // without end of line: the target adds it
+};
+
+// One logger per format over the same sink; the switch picks the one log.format names.
+std::shared_ptr<http::LogSwitch> make_log(std::shared_ptr<spdlog::sinks::sink> sink,
+                                          const argus::config::LogSettings& settings) {
+  sink->set_pattern("%v");  // lines arrive formatted
+  auto make = [&](bool json) {
+    const char* pattern = json ? R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","logger":"%n",%v})"
+                               : "%Y-%m-%dT%H:%M:%S.%eZ %l %n: %v";
+    auto logger =
+        std::make_shared<spdlog::logger>("argus", std::make_shared<PatternSink>(sink, pattern));
+    return http::LogOutput{std::move(logger), json};
+  };
+  auto log = std::make_shared<http::LogSwitch>(make(false), make(true), is_json(settings.format));
+  log->set_level(spdlog::level::from_str(settings.level));
+  return log;
 }
 
 // A log message that is valid in both formats (a JSON fragment in JSON mode).
-void log_message(spdlog::logger& logger, bool json, spdlog::level::level_enum level,
+void log_message(const http::LogSwitch& log, spdlog::level::level_enum level,
                  std::string_view msg) {
-  if (json) {
+  const http::LogOutput& out = log.current();
+  if (out.json) {
     std::string escaped;
     for (char c : msg) {
       if (c == '"' || c == '\\') escaped += '\\';
       escaped += c;
     }
-    logger.log(level, "\"msg\":\"{}\"", escaped);
+    out.logger->log(level, "\"msg\":\"{}\"", escaped);
   } else {
-    logger.log(level, "{}", msg);
+    out.logger->log(level, "{}", msg);
   }
 }
 
@@ -58,8 +113,8 @@ std::string normalized_issuer(const std::string& issuer) {
 
 trace::Expected<std::unique_ptr<ApiContext>> make_api(const argus::config::Config& config,
                                                       argus::store::Store* store,
-                                                      trace::Tracer& tracer, spdlog::logger& logger,
-                                                      bool json) {
+                                                      trace::Tracer& tracer,
+                                                      const http::LogSwitch& log) {
   if (config.bcrypt_cost < BcryptHasher::kMinCost || config.bcrypt_cost > BcryptHasher::kMaxCost)
     return Error{Error::Code::invalid_config, "oauth2.hashers.bcrypt.cost must be in 4..31"};
   std::vector<std::string> secrets = config.secrets_system;
@@ -67,7 +122,7 @@ trace::Expected<std::unique_ptr<ApiContext>> make_api(const argus::config::Confi
     std::string ephemeral;
     if (!random_base64url(32, ephemeral)) return Error{Error::Code::internal, "CSPRNG failure"};
     secrets.push_back(std::move(ephemeral));
-    log_message(logger, json, spdlog::level::warn,
+    log_message(log, spdlog::level::warn,
                 "secrets.system is not set: using a random secret; tokens will not survive a "
                 "restart");
   }
@@ -89,10 +144,49 @@ http::ServerOptions server_options() {
   return o;
 }
 
+void purge_once(Service::Impl& impl) {
+  argus::store::PurgeOptions options;
+  options.tracer = &impl.deps.tracer_provider->tracer("argus.janitor");
+  options.cancel = &impl.purge.cancel;
+  auto report = argus::store::purge_expired_tokens(*impl.store, options);
+  if (report.error) {
+    log_message(*impl.log, spdlog::level::warn,
+                "token purge failed after deleting " + std::to_string(report.deleted) +
+                    " expired token(s): " + report.error->message);
+  } else if (report.deleted > 0) {
+    log_message(*impl.log, spdlog::level::info,
+                "token purge deleted " + std::to_string(report.deleted) + " expired token(s)");
+  }
+}
+
+void start_purge_loop(Service::Impl& impl) {
+  if (impl.purge.interval.count() <= 0) return;
+  impl.purge.thread = std::thread([&impl] {
+    std::unique_lock lock(impl.purge.mutex);
+    while (
+        !impl.purge.cv.wait_for(lock, impl.purge.interval, [&] { return impl.purge.stopping; })) {
+      lock.unlock();
+      purge_once(impl);
+      lock.lock();
+    }
+  });
+}
+
+void stop_purge_loop(Service::Impl& impl) {
+  {
+    std::lock_guard lock(impl.purge.mutex);
+    impl.purge.stopping = true;
+  }
+  impl.purge.cancel = true;
+  impl.purge.cv.notify_all();
+  if (impl.purge.thread.joinable()) impl.purge.thread.join();
+}
+
 }  // namespace
 
 Service::Service(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Service::~Service() {
+  stop_purge_loop(*impl_);  // run() was never called, or returned already: both are fine
   if (impl_->server) {
     impl_->server->stop();
     impl_->server.reset();
@@ -107,10 +201,8 @@ trace::Expected<std::unique_ptr<Service>> Service::create(const argus::config::C
   auto impl = std::make_unique<Impl>();
   impl->deps = deps;
   auto sink = deps.log_sink ? deps.log_sink : std::make_shared<spdlog::sinks::stderr_sink_mt>();
-  impl->logger = std::make_shared<spdlog::logger>("argus", sink);
-  configure_logger(*impl->logger, config.log);
-  bool json = config.log.format == "json";
-  impl->json_logs = json;
+  impl->log = make_log(std::move(sink), config.log);
+  impl->purge.interval = config.token_purge_interval;
 
   argus::store::StoreOptions store_options;
   store_options.tracer = &deps.tracer_provider->tracer("argus.store");
@@ -123,8 +215,8 @@ trace::Expected<std::unique_ptr<Service>> Service::create(const argus::config::C
     return Error{code, "cannot open the database: " + store.error().message};
   }
   impl->store = std::move(*store);
-  auto api = make_api(config, impl->store.get(), deps.tracer_provider->tracer("argus.oauth2"),
-                      *impl->logger, json);
+  auto api =
+      make_api(config, impl->store.get(), deps.tracer_provider->tracer("argus.oauth2"), *impl->log);
   if (!api) return api.error();
   impl->api = std::move(*api);
 
@@ -152,8 +244,7 @@ trace::Expected<std::unique_ptr<Service>> Service::create(const argus::config::C
   observe.propagator = deps.propagator;
   observe.span_name_is_route = config.tracing.span_name == "route";
   observe.skip_paths = config.tracing.skip_paths;
-  observe.logger = impl->logger;
-  observe.json_logs = json;
+  observe.log = impl->log;
   auto server = http::Server::create(server_options(), std::move(listeners), std::move(observe));
   if (!server) return server.error();
   impl->server = std::move(*server);
@@ -169,8 +260,10 @@ std::uint16_t Service::admin_port() const {
 }
 
 void Service::run() {
-  log_message(*impl_->logger, impl_->json_logs, spdlog::level::info, "serving");
+  log_message(*impl_->log, spdlog::level::info, "serving");
+  start_purge_loop(*impl_);
   impl_->server->run();
+  stop_purge_loop(*impl_);
   impl_->deps.tracer_provider->force_flush(std::chrono::seconds(5));
 }
 
@@ -179,8 +272,8 @@ void Service::stop() {
 }
 
 void Service::apply_live_settings(const argus::config::Config& config) {
-  // The format is fixed at start (request lines are built for it); the level is live.
-  impl_->logger->set_level(spdlog::level::from_str(config.log.level));
+  impl_->log->set_level(spdlog::level::from_str(config.log.level));
+  impl_->log->use_json(is_json(config.log.format));
 }
 
 }  // namespace argus::oauth2

@@ -2,7 +2,7 @@
 // top-level span (error=true, http.status_code=409), a dominant bcrypt.hash child with
 // bcrypt.workfactor=10 and the SQL spans of the failed insert, all in one correctly nested
 // trace; a client_credentials token request shows bcrypt.compare. Also: joining the caller's
-// trace, the skipped health paths and the request log lines.
+// trace, an upstream B3 deny, the skipped health paths and the request log lines.
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -125,6 +125,25 @@ TEST(ServiceTrace, JoinsTheCallersTrace) {
   EXPECT_TRUE(top->parent_is_remote);
   EXPECT_TRUE(attr(*top, "error")->as_bool());
   EXPECT_EQ(int_attr(*top, "http.status_code"), 404);
+}
+
+TEST(ServiceTrace, B3DenyLeavesTheNewRootUnsampled) {
+  START_HARNESS(h);
+  std::string denied = "/admin/clients/" + unique_id("denied");
+  std::string allowed = "/admin/clients/" + unique_id("allowed");
+  std::string multi = "/admin/clients/" + unique_id("multi");
+  EXPECT_EQ(http_request(h->admin_port(), verb::get, denied, "", {{"b3", "0"}}).status, 404u);
+  EXPECT_EQ(http_request(h->admin_port(), verb::get, multi, "", {{"X-B3-Sampled", "0"}}).status,
+            404u);
+  EXPECT_EQ(http_request(h->admin_port(), verb::get, allowed).status, 404u);
+  auto spans = h->spans().spans();
+  EXPECT_EQ(server_span(spans, denied, 404), nullptr) << "b3: 0 must not sample a new root";
+  EXPECT_EQ(server_span(spans, multi, 404), nullptr) << "X-B3-Sampled: 0 must not either";
+  EXPECT_NE(server_span(spans, allowed, 404), nullptr);
+  for (const auto& s : spans) {
+    EXPECT_NE(str_attr(s, "url.path"), denied);
+    EXPECT_NE(str_attr(s, "url.path"), multi);
+  }
 }
 
 TEST(ServiceTrace, HealthPathsAreNotTracedByDefault) {

@@ -31,12 +31,11 @@ std::optional<Backend> parse_backend(const std::string& name) {
 
 }  // namespace
 
-std::unique_ptr<Harness> Harness::start(HarnessOptions options) {
-  std::unique_ptr<Harness> h(new Harness());
+bool Harness::create_database() {
   auto backend = parse_backend(backend_name());
   if (!backend) {
     ADD_FAILURE() << "unknown ARGUS_TEST_BACKEND " << backend_name();
-    return nullptr;
+    return false;
   }
   if (*backend == Backend::kPostgres || *backend == Backend::kMariadb) {
     // Network back ends are required (not skipped) in the suite: the CTest fixture starts them.
@@ -47,10 +46,20 @@ std::unique_ptr<Harness> Harness::start(HarnessOptions options) {
   if (!db) {
     skip_reason = why;
     if (argus::store::testing::servers_required()) ADD_FAILURE() << why;
+    return false;
+  }
+  db_.emplace(std::move(*db));
+  dsn_ = db_->dsn();
+  return true;
+}
+
+std::unique_ptr<Harness> Harness::start(HarnessOptions options) {
+  std::unique_ptr<Harness> h(new Harness());
+  if (!options.dsn.empty()) {
+    h->dsn_ = options.dsn;  // a database the test manages itself
+  } else if (!h->create_database()) {
     return nullptr;
   }
-  h->db_.emplace(std::move(*db));
-  h->dsn_ = h->db_->dsn();
 
   auto exporter = std::make_unique<trace::InMemoryExporter>();
   h->spans_ = exporter->storage();
@@ -79,6 +88,7 @@ std::unique_ptr<Harness> Harness::start(HarnessOptions options) {
   config.log.level = options.log_level;
   config.tracing.skip_paths = options.skip_paths;
   config.tracing.span_name = options.span_name;
+  config.token_purge_interval = options.token_purge_interval;
   argus::oauth2::ServiceDeps deps{h->provider_.get(), h->propagator_.get()};
   deps.migrate_on_start = true;
   deps.log_sink = sink;

@@ -4,6 +4,7 @@
 // mariadb; default memory) with a database of its own.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -25,6 +26,8 @@ struct HarnessOptions {
   std::vector<std::string> skip_paths{"/health/*"};
   std::string span_name = "path";
   std::vector<std::string> secrets{"a-system-secret-of-32-characters"};
+  std::chrono::seconds token_purge_interval{0};
+  std::string dsn;  // empty: a fresh database on the ARGUS_TEST_BACKEND back end
 };
 
 class Harness {
@@ -39,6 +42,7 @@ class Harness {
   argus::trace::InMemoryExporter::Storage& spans() { return *spans_; }
   std::string logs() const;
   const std::string& dsn() const { return dsn_; }
+  argus::oauth2::Service& service() { return *service_; }
   void stop_and_join();
   // Fails the current test if a remembered secret was exported or logged.
   void scan_for_secrets();
@@ -48,6 +52,7 @@ class Harness {
 
  private:
   Harness() = default;
+  bool create_database();
   std::optional<argus::store::testing::TestDatabase> db_;
   std::string dsn_;
   std::shared_ptr<argus::trace::InMemoryExporter::Storage> spans_;
