@@ -159,6 +159,54 @@ TEST(BatchProcessor, ConcurrentEndingLosesNothingBelowCapacity) {
   EXPECT_EQ(stats.processor.spans_dropped, 0u);
 }
 
+// The bound is per producing thread: each thread's ring holds max_queue_size spans.
+TEST(BatchProcessor, EachThreadHasItsOwnBoundedRing) {
+  auto gate = std::make_shared<GatedExporter::Gate>();
+  TracerProviderOptions o;
+  o.processor = std::move(*BatchSpanProcessor::create(
+      std::make_unique<GatedExporter>(gate),
+      {.max_queue_size = 16, .max_export_batch_size = 8, .schedule_delay = std::chrono::hours(1)}));
+  auto provider = std::move(*TracerProvider::create(std::move(o)));
+  for (int i = 0; i < 8; ++i) provider->tracer().start_span("first-batch");
+  ASSERT_TRUE(gate->wait_for_call(10s));  // the exporter holds those 8, blocked
+  std::thread fills([&] {
+    for (int i = 0; i < 16; ++i) provider->tracer().start_span("fills");
+  });
+  fills.join();
+  std::thread overflows([&] {
+    for (int i = 0; i < 20; ++i) provider->tracer().start_span("overflows");
+  });
+  overflows.join();
+  EXPECT_EQ(provider->stats().processor.spans_dropped, 4u);
+  gate->release();
+  ASSERT_TRUE(provider->shutdown(10s));
+  const TracerStats stats = provider->stats();
+  EXPECT_EQ(stats.processor.spans_exported, 8u + 16u + 16u);
+  EXPECT_EQ(stats.processor.spans_queued, 40u);
+  EXPECT_EQ(gate->spans, 40u);
+}
+
+// Threads that end spans and exit (a thread pool shrinking) lose nothing, and the rings they
+// leave behind are retired without losing the count of what passed through them.
+TEST(BatchProcessor, SpansOfExitedThreadsAreExportedAndCounted) {
+  auto p = make_batch_pipeline({.schedule_delay = std::chrono::hours(1)});
+  constexpr int kThreads = 40, kSpans = 10;
+  for (int t = 0; t < kThreads; ++t) {
+    std::thread([&] {
+      for (int i = 0; i < kSpans; ++i) p.provider->tracer().start_span("short-lived");
+    }).join();
+    if (t % 10 == 9) {
+      ASSERT_TRUE(p.provider->force_flush(10s));  // retires finished rings
+    }
+  }
+  ASSERT_TRUE(p.provider->force_flush(10s));
+  EXPECT_EQ(p.spans->size(), std::size_t{kThreads * kSpans});
+  const TracerStats stats = p.provider->stats();
+  EXPECT_EQ(stats.processor.spans_queued, std::uint64_t{kThreads * kSpans});
+  EXPECT_EQ(stats.processor.spans_exported, std::uint64_t{kThreads * kSpans});
+  EXPECT_EQ(stats.processor.spans_dropped, 0u);
+}
+
 TEST(BatchProcessor, FailedExportsAreCounted) {
   class Failing final : public SpanExporter {
    public:

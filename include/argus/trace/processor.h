@@ -1,7 +1,7 @@
 // Span processors receive every recording span when it ends. The BatchSpanProcessor queues
-// spans in a bounded lock-free ring and exports them from one background thread: ending a span
-// never blocks and never waits on the exporter; when the queue is full the span is dropped and
-// counted. The SimpleSpanProcessor exports synchronously (tests, debugging).
+// spans in bounded per-thread rings and exports them from one background thread: ending a span
+// never blocks, never locks and never waits on the exporter; when a ring is full the span is
+// dropped and counted. The SimpleSpanProcessor exports synchronously (tests, debugging).
 #pragma once
 
 #include <atomic>
@@ -54,7 +54,7 @@ class SimpleSpanProcessor final : public SpanProcessor {
 };
 
 struct BatchSpanProcessorOptions {
-  std::uint32_t max_queue_size = 2048;
+  std::uint32_t max_queue_size = 2048;  // per thread that ends spans
   std::uint32_t max_export_batch_size = 512;
   std::chrono::milliseconds schedule_delay{5000};
   std::chrono::milliseconds export_timeout{30000};  // passed to exporters that honour it

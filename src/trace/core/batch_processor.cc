@@ -1,15 +1,16 @@
-// The batch processor. Producers (threads ending spans) only touch the lock-free queue and, at
-// most once per batch, a mutex to wake the export thread; they never wait for the exporter.
+// The batch processor. Producers (threads ending spans) only touch their own ring and, at most
+// once per batch, a mutex to wake the export thread; they never wait for the exporter.
 // The export thread owns all exporter calls. Its state is shared with the thread, so a
 // shutdown that gives up on a hung exporter can abandon the thread safely.
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "argus/trace/processor.h"
-#include "trace/core/bounded_queue.h"
 #include "trace/core/sharded_counter.h"
+#include "trace/core/span_rings.h"
 
 namespace argus::trace {
 
@@ -19,13 +20,13 @@ struct BatchSpanProcessor::State {
   State(std::unique_ptr<SpanExporter> e, const BatchSpanProcessorOptions& o)
       : exporter(std::move(e)), options(o), queue(o.max_queue_size), wake_mask(wake_mask_for(o)) {}
   ~State() {
-    SpanData* span;
-    while (queue.try_pop(span)) recycle_span_data(span);
+    SpanData* spans[256];
+    while (std::size_t n = queue.pop(spans, 256)) recycle_span_data({spans, n});
   }
 
   std::unique_ptr<SpanExporter> exporter;
   const BatchSpanProcessorOptions options;
-  detail::BoundedQueue<SpanData*> queue;
+  detail::SpanRings queue;        // one ring per producing thread
   const std::uint64_t wake_mask;  // 2^k - 1 with 2^k <= max_export_batch_size
 
   static std::uint64_t wake_mask_for(const BatchSpanProcessorOptions& o) {
@@ -77,13 +78,10 @@ void BatchSpanProcessor::State::enqueue(SpanData* span) noexcept {
 void BatchSpanProcessor::State::drain(std::size_t limit, bool all) noexcept {
   std::size_t done = 0;
   while (done < limit) {
-    batch.clear();
-    SpanData* span;
-    while (batch.size() < options.max_export_batch_size && done < limit && queue.try_pop(span)) {
-      batch.push_back(span);
-      ++done;
-    }
+    batch.resize(std::min<std::size_t>(options.max_export_batch_size, limit - done));
+    batch.resize(queue.pop(batch.data(), batch.size()));
     if (batch.empty()) return;
+    done += batch.size();
     const ExportResult result = exporter->export_spans(batch);
     if (result == ExportResult::kSuccess) {
       exported.fetch_add(batch.size(), std::memory_order_relaxed);
@@ -116,8 +114,7 @@ void BatchSpanProcessor::State::run() noexcept {
     const bool flushing = flush_target > flush_completed;
     const bool everything = timer || flushing || stop;
     // Bounded by what is queued now, so steady producers cannot keep a flush going forever.
-    drain(everything ? queue.approx_size() + options.max_export_batch_size : queue.capacity(),
-          everything);
+    drain(queue.approx_size() + options.max_export_batch_size, everything);
     if (timer) deadline = Clock::now() + options.schedule_delay;
     if (flushing) {
       exporter->force_flush(options.export_timeout);
