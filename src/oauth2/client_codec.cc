@@ -6,7 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
-#include <ctime>
+#include <cstdio>
 #include <set>
 
 namespace argus::oauth2 {
@@ -291,13 +291,26 @@ void append_field(std::string& out, std::string_view key, const std::vector<std:
   out.push_back(']');
 }
 
-void append_time(std::string& out, std::string_view key, std::int64_t unix) {
-  std::time_t t = static_cast<std::time_t>(unix);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  append_field(out, key, std::string_view(buf, n));
+// RFC 3339 UTC ("2024-05-01T12:00:00Z") by arithmetic: gmtime_r takes glibc's time zone lock on
+// every call. Days to civil date after H. Hinnant's days_from_civil inverse.
+void append_time(std::string& out, std::string_view key, std::int64_t seconds) {
+  std::int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
+  std::int64_t secs = seconds - days * 86400;
+  std::int64_t z = days + 719468;
+  std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  std::int64_t doe = z - era * 146097;
+  std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  std::int64_t mp = (5 * doy + 2) / 153;
+  std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  char buf[48];
+  int n = std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
+                        static_cast<long long>(year), static_cast<long long>(month),
+                        static_cast<long long>(day), static_cast<long long>(secs / 3600),
+                        static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
+  append_field(out, key, std::string_view(buf, static_cast<std::size_t>(n)));
 }
 
 // The stored metadata is JSON text; anything but an object shows as {}.

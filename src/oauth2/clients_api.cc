@@ -18,6 +18,7 @@ using http::Response;
 namespace {
 
 constexpr std::size_t kGeneratedSecretBytes = 26;  // 35 base64url characters
+constexpr std::size_t kClientJsonSize = 512;       // a typical client's JSON fits: one allocation
 
 std::string percent_encode(std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -38,6 +39,7 @@ Response client_response(unsigned status, const argus::store::Client& client,
                          const std::optional<std::string>& secret = std::nullopt) {
   Response r;
   r.status = status;
+  r.body.reserve(kClientJsonSize);
   append_client_json(r.body, client, secret);
   return r;
 }
@@ -109,6 +111,7 @@ Response list_clients(ApiContext& api, Request& req) {
   auto result = api.store->list_clients(filter, page, call_context(req));
   if (!result) return store_error(result.error());
   Response r;
+  r.body.reserve(2 + result->clients.size() * kClientJsonSize);
   r.body.push_back('[');
   for (const auto& c : result->clients) {
     if (r.body.size() > 1) r.body.push_back(',');
