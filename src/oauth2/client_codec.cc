@@ -6,7 +6,6 @@
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
-#include <cstdio>
 #include <set>
 
 namespace argus::oauth2 {
@@ -305,12 +304,19 @@ void append_time(std::string& out, std::string_view key, std::int64_t seconds) {
   std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
   std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
   std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  char buf[48];
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
-                        static_cast<long long>(year), static_cast<long long>(month),
-                        static_cast<long long>(day), static_cast<long long>(secs / 3600),
-                        static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
-  append_field(out, key, std::string_view(buf, static_cast<std::size_t>(n)));
+  if (year < 0 || year > 9999) year = 0;  // unrepresentable in four digits; never stored
+  char buf[] = "0000-00-00T00:00:00Z";
+  auto put = [&buf](std::size_t at, std::int64_t value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+      buf[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, year, 4);
+  put(5, month, 2);
+  put(8, day, 2);
+  put(11, secs / 3600, 2);
+  put(14, secs / 60 % 60, 2);
+  put(17, secs % 60, 2);
+  append_field(out, key, std::string_view(buf, sizeof buf - 1));
 }
 
 // The stored metadata is JSON text; anything but an object shows as {}.
