@@ -57,6 +57,19 @@ struct Registration {
   }
 };
 
+// Closes the connection however the coroutine ends (even by destruction), so neither the
+// timer's pending wake-up nor the socket outlives the conversation.
+struct Closer {
+  SessionState& s;
+  ~Closer() {
+    s.finished = true;
+    error_code ignored;
+    s.timer.cancel();
+    s.socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    s.socket.close(ignored);
+  }
+};
+
 // --- Deadlines --------------------------------------------------------------------------------
 
 void arm_timer(const SessionPtr& s, Clock::time_point at);
@@ -278,6 +291,7 @@ ConnectionInfo connection_info(SessionState& s) {
 // nothing but the next request's first bytes.
 asio::awaitable<void> run_session(ServerCore& core, Listener& listener, SessionPtr s) {
   Registration registration(core, s);
+  Closer closer{*s};
   const ConnectionInfo conn = connection_info(*s);
   beast::flat_buffer buffer;
   std::string out;  // the serialised response, its capacity reused across requests
@@ -316,11 +330,6 @@ asio::awaitable<void> run_session(ServerCore& core, Listener& listener, SessionP
       break;
     if (!keep_alive) break;
   }
-  s->finished = true;
-  error_code ignored;
-  s->timer.cancel();
-  s->socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-  s->socket.close(ignored);
 }
 
 }  // namespace
