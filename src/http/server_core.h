@@ -29,16 +29,21 @@ class WorkerPool : public boost::asio::thread_pool {
 };
 
 using SessionStrand = boost::asio::strand<WorkerPool::executor_type>;
+// Concrete executor types rather than any_io_executor: no type-erased copies per operation.
+using IoExecutor = boost::asio::io_context::executor_type;
+using IoSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, IoExecutor>;
+using IoTimer = boost::asio::basic_waitable_timer<
+    std::chrono::steady_clock, boost::asio::wait_traits<std::chrono::steady_clock>, IoExecutor>;
 
 // One connection's state. Everything but `socket`'s reactor registration is touched only on
 // `strand`.
 struct SessionState {
-  SessionState(boost::asio::ip::tcp::socket s, SessionStrand st)
+  SessionState(IoSocket s, SessionStrand st)
       : socket(std::move(s)), timer(socket.get_executor()), strand(std::move(st)) {}
-  boost::asio::ip::tcp::socket socket;
+  IoSocket socket;
   // A lazy deadline timer: I/O moves `deadline`, the timer re-arms itself when it fires early, so
   // a request on a kept-alive connection normally costs no timer operation at all.
-  boost::asio::steady_timer timer;
+  IoTimer timer;
   SessionStrand strand;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   std::chrono::steady_clock::time_point armed_for{};  // the timer's expiry while armed
@@ -84,7 +89,7 @@ struct ServerCore {
 };
 
 // Serves one connection until it closes; registers itself for graceful shutdown.
-void start_session(ServerCore& core, Listener& listener, boost::asio::ip::tcp::socket socket);
+void start_session(ServerCore& core, Listener& listener, IoSocket socket);
 // Closes an idle session now (graceful shutdown); a busy one closes after its response. Runs on
 // the session's strand.
 void cancel_if_idle(SessionState& s);

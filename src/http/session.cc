@@ -37,7 +37,10 @@ using boost::system::error_code;
 using Clock = std::chrono::steady_clock;
 using Parser = bhttp::request_parser<bhttp::string_body>;
 using SessionPtr = std::shared_ptr<SessionState>;
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+// Coroutines typed with their strand's executor (not any_io_executor).
+template <class T>
+using Task = asio::awaitable<T, SessionStrand>;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable_t<SessionStrand>{});
 constexpr std::size_t kReadSize = 8192;
 
 // Removes the session from the registry however the coroutine ends (even by destruction).
@@ -213,13 +216,13 @@ bool send_now(SessionState& s, std::string_view data, std::size_t& sent) {
 }
 
 // Writes all of `data` (the socket buffer was full: wait for room, bounded by the write timeout).
-asio::awaitable<bool> send_rest(ServerCore& core, SessionPtr s, std::string_view data) {
+Task<bool> send_rest(ServerCore& core, SessionPtr s, std::string_view data) {
   set_deadline(s, Clock::now() + core.options.write_timeout);
   auto [ec, n] = co_await asio::async_write(s->socket, asio::buffer(data), kTuple);
   co_return !waited(*s, ec);
 }
 
-asio::awaitable<bool> send(ServerCore& core, const SessionPtr& s, std::string_view data) {
+Task<bool> send(ServerCore& core, const SessionPtr& s, std::string_view data) {
   std::size_t sent = 0;
   if (!send_now(*s, data, sent)) co_return false;
   if (sent == data.size()) co_return true;
@@ -228,8 +231,8 @@ asio::awaitable<bool> send(ServerCore& core, const SessionPtr& s, std::string_vi
 
 // Reads more of a request whose first byte arrived; the whole request must arrive by
 // `deadline`. Returns false when reading failed (with `ec` set) or the peer closed.
-asio::awaitable<error_code> read_more(const SessionPtr& s, beast::flat_buffer& buffer,
-                                      Parser& parser, Clock::time_point deadline) {
+Task<error_code> read_more(const SessionPtr& s, beast::flat_buffer& buffer, Parser& parser,
+                           Clock::time_point deadline) {
   set_deadline(s, deadline);
   auto [ec, n] = co_await s->socket.async_read_some(buffer.prepare(kReadSize), kTuple);
   ec = waited(*s, ec);
@@ -243,8 +246,8 @@ asio::awaitable<error_code> read_more(const SessionPtr& s, beast::flat_buffer& b
 }
 
 // Reads one whole request into `parser`, answering "Expect: 100-continue".
-asio::awaitable<error_code> read_request(ServerCore& core, const SessionPtr& s,
-                                         beast::flat_buffer& buffer, Parser& parser) {
+Task<error_code> read_request(ServerCore& core, const SessionPtr& s, beast::flat_buffer& buffer,
+                              Parser& parser) {
   const Clock::time_point deadline = Clock::now() + core.options.read_timeout;
   bool continued = false;
   for (;;) {
@@ -262,7 +265,7 @@ asio::awaitable<error_code> read_request(ServerCore& core, const SessionPtr& s,
 
 // Half-closes, then drains what the client is still sending (bounded in bytes and time) so it
 // sees our response rather than a connection reset.
-asio::awaitable<void> linger_close(SessionState& s) {
+Task<void> linger_close(SessionState& s) {
   error_code ec;
   s.socket.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   std::string sink(4096, '\0');
@@ -289,7 +292,7 @@ ConnectionInfo connection_info(SessionState& s) {
 
 // The common path (a whole request in one read, a response that fits the socket buffer) awaits
 // nothing but the next request's first bytes.
-asio::awaitable<void> run_session(ServerCore& core, Listener& listener, SessionPtr s) {
+Task<void> run_session(ServerCore& core, Listener& listener, SessionPtr s) {
   Registration registration(core, s);
   Closer closer{*s};
   const ConnectionInfo conn = connection_info(*s);
@@ -339,7 +342,7 @@ void cancel_if_idle(SessionState& s) {
   if (s.idle) s.socket.cancel(ignored);
 }
 
-void start_session(ServerCore& core, Listener& listener, asio::ip::tcp::socket socket) {
+void start_session(ServerCore& core, Listener& listener, IoSocket socket) {
   core.open_connections.fetch_add(1);
   error_code ec;
   socket.non_blocking(true, ec);  // responses are sent from the worker without blocking it
