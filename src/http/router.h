@@ -16,11 +16,14 @@ namespace argus::http {
 
 using Handler = std::function<Response(Request&)>;
 
-// Every handler runs on a worker thread, inline in its connection's coroutine (never on an I/O
-// thread); the mark is kept to document which handlers are trivial.
+// Where a handler runs; never on an I/O thread. kWorker and kInline handlers run on the worker
+// thread serving their connection, without a hand-off. kCpuHeavy handlers (bcrypt) run on a pool
+// of their own while the connection waits, so a queue of them cannot hold up other requests
+// (health checks, reads) behind seconds of hashing.
 enum class Execution {
-  kWorker,  // blocking or CPU-heavy (the default)
-  kInline,  // trivial and non-blocking
+  kWorker,    // may block briefly on the database (the default)
+  kInline,    // trivial and non-blocking
+  kCpuHeavy,  // hashes secrets: tens of milliseconds of CPU
 };
 
 struct Route {

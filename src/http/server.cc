@@ -77,7 +77,10 @@ Server::~Server() {
   // left is abandoned: handlers queued on the pool are destroyed first (they own sockets of the
   // io_context), then the io_context destroys its pending operations (they hold work on the pool).
   core_->workers.stop();
+  core_->cpu_heavy.stop();
   core_->workers.join();
+  core_->cpu_heavy.join();
+  core_->cpu_heavy.destroy_queued();
   core_->workers.destroy_queued();
 }
 

@@ -21,6 +21,7 @@ namespace argus::http {
 struct ServerOptions {
   std::size_t io_threads = 1;
   std::size_t worker_threads = 2;
+  std::size_t cpu_heavy_threads = 0;  // Execution::kCpuHeavy handlers; 0: one per core, at least 2
   std::size_t max_connections = 1024;
   std::size_t header_limit = 8 * 1024;
   std::size_t body_limit = 1024 * 1024;

@@ -5,6 +5,7 @@
 // ~Server and the member order below.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -15,6 +16,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 #include "http/server.h"
 
@@ -60,6 +62,11 @@ struct Listener {
   std::uint16_t port = 0;
 };
 
+inline std::size_t cpu_heavy_threads(const ServerOptions& options) {
+  if (options.cpu_heavy_threads) return options.cpu_heavy_threads;
+  return std::max<std::size_t>(2, std::thread::hardware_concurrency());
+}
+
 struct ServerCore {
   ServerOptions options;
   ObserveOptions observe;
@@ -73,6 +80,7 @@ struct ServerCore {
   // Declared before the io_context so it is destroyed after it: pending socket operations hold
   // work on the pool's executors until the io_context destroys them.
   WorkerPool workers;
+  WorkerPool cpu_heavy;  // Execution::kCpuHeavy handlers
   boost::asio::io_context ioc;
   std::vector<Listener> listeners;
   boost::asio::steady_timer shutdown_timer;
@@ -81,6 +89,7 @@ struct ServerCore {
       : options(std::move(o)),
         observe(std::move(obs)),
         workers(options.worker_threads),
+        cpu_heavy(cpu_heavy_threads(options)),
         ioc(static_cast<int>(options.io_threads)),
         shutdown_timer(ioc) {}
 

@@ -159,36 +159,44 @@ Response route_error(RouteMatch& match) {
   }
 }
 
-// Routes and handles one request on the calling worker, inside its SERVER span.
-Response dispatch(ServerCore& core, Listener& listener, const ConnectionInfo& conn,
-                  const BeastRequest& req) {
+// A request's target split and matched against the listener's routes.
+struct Routed {
+  std::string_view path, query, route;
+  RouteMatch match;
+};
+
+Routed route_request(const Listener& listener, const BeastRequest& req) {
+  Routed r;
   std::string_view target(req.target().data(), req.target().size());
   auto q = target.find('?');
-  std::string_view path = target.substr(0, q);
-  std::string_view query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
-  RouteMatch match;
-  if (!path.empty() && path.front() == '/')
-    match = listener.router->match(req.method(), path);
+  r.path = target.substr(0, q);
+  if (q != std::string_view::npos) r.query = target.substr(q + 1);
+  if (!r.path.empty() && r.path.front() == '/')
+    r.match = listener.router->match(req.method(), r.path);
   else
-    match.kind = RouteMatch::Kind::kBadPath;
-  std::string_view route = match.route ? std::string_view(match.route->pattern) : "";
-  Exchange exchange(core.observe, conn, req, path, route);
-  Response resp;
-  if (match.kind == RouteMatch::Kind::kFound) {
-    Request request{req,
-                    path,
-                    query,
-                    route,
-                    std::move(match.params),
-                    conn.client_address,
-                    exchange.context(),
-                    &exchange.span()};
-    resp = invoke(match.route->handler, request);
-  } else {
-    resp = route_error(match);
-  }
-  exchange.finish(resp.status);
-  return resp;
+    r.match.kind = RouteMatch::Kind::kBadPath;
+  if (r.match.route) r.route = r.match.route->pattern;
+  return r;
+}
+
+Request make_request(const BeastRequest& req, Routed& r, const ConnectionInfo& conn,
+                     Exchange& exchange) {
+  return Request{req,
+                 r.path,
+                 r.query,
+                 r.route,
+                 std::move(r.match.params),
+                 conn.client_address,
+                 exchange.context(),
+                 &exchange.span()};
+}
+
+// A CPU-heavy handler runs on its own pool while the connection waits.
+Task<Response> run_cpu_heavy(ServerCore& core, const Route& route, Request& request) {
+  co_return co_await asio::co_spawn(
+      core.cpu_heavy,
+      [&]() -> asio::awaitable<Response> { co_return invoke(route.handler, request); },
+      asio::use_awaitable_t<SessionStrand>{});
 }
 
 // Feeds buffered bytes to the parser. need_more: the request is incomplete, read more.
@@ -324,7 +332,22 @@ Task<void> run_session(ServerCore& core, Listener& listener, SessionPtr s) {
       break;  // timeouts (slow clients) and resets just close
     }
     const BeastRequest& req = parser.get();
-    Response resp = dispatch(core, listener, conn, req);
+    Routed routed = route_request(listener, req);
+    Response resp;
+    {
+      Exchange exchange(core.observe, conn, req, routed.path, routed.route);
+      if (routed.match.kind != RouteMatch::Kind::kFound) {
+        resp = route_error(routed.match);
+      } else if (const Route& route = *routed.match.route;
+                 route.execution == Execution::kCpuHeavy) {
+        Request request = make_request(req, routed, conn, exchange);
+        resp = co_await run_cpu_heavy(core, route, request);
+      } else {
+        Request request = make_request(req, routed, conn, exchange);
+        resp = invoke(route.handler, request);  // here, without a hand-off
+      }
+      exchange.finish(resp.status);
+    }
     bool keep_alive = req.keep_alive() && !core.stopping.load();
     serialize_response(resp, req.version(), keep_alive, out);
     std::size_t sent = 0;

@@ -198,11 +198,14 @@ void add_client_routes(http::Router& router, ApiContext& api, std::string_view p
   std::string collection = std::string(prefix) + "/clients";
   std::string item = collection + "/{id}";
   std::string p(prefix);
-  router.add({verb::post, collection, [&api, p](Request& r) { return create_client(api, p, r); }});
+  // Creating a client or setting its secret hashes it with bcrypt.
+  constexpr auto kHeavy = http::Execution::kCpuHeavy;
+  router.add(
+      {verb::post, collection, [&api, p](Request& r) { return create_client(api, p, r); }, kHeavy});
   router.add({verb::get, collection, [&api](Request& r) { return list_clients(api, r); }});
   router.add({verb::get, item, [&api](Request& r) { return get_client(api, r); }});
-  router.add({verb::put, item, [&api](Request& r) { return put_client(api, r); }});
-  router.add({verb::patch, item, [&api](Request& r) { return patch_client(api, r); }});
+  router.add({verb::put, item, [&api](Request& r) { return put_client(api, r); }, kHeavy});
+  router.add({verb::patch, item, [&api](Request& r) { return patch_client(api, r); }, kHeavy});
   router.add({verb::delete_, item, [&api](Request& r) { return delete_client(api, r); }});
 }
 

@@ -227,8 +227,10 @@ Response introspect(ApiContext& api, Request& req) {
 
 void add_token_routes(http::Router& router, ApiContext& api) {
   using boost::beast::http::verb;
-  router.add({verb::post, "/oauth2/token", [&api](Request& r) { return token(api, r); }});
-  router.add({verb::post, "/oauth2/revoke", [&api](Request& r) { return revoke(api, r); }});
+  // Both authenticate the client with bcrypt.
+  constexpr auto kHeavy = http::Execution::kCpuHeavy;
+  router.add({verb::post, "/oauth2/token", [&api](Request& r) { return token(api, r); }, kHeavy});
+  router.add({verb::post, "/oauth2/revoke", [&api](Request& r) { return revoke(api, r); }, kHeavy});
 }
 
 void add_introspection_routes(http::Router& router, ApiContext& api) {

@@ -1,7 +1,8 @@
 // A connection's life under the worker-strand design: handlers off the I/O thread, the lazy
 // deadline timer (kept-alive connections outlive the idle timeout while busy; a client that
-// stops reading is cut off by the write timeout), 100-continue, and shutdown closing idle
-// connections at once. Loopback sockets; waits are bounded polls on a condition.
+// stops reading is cut off by the write timeout), CPU-heavy handlers on their own pool,
+// 100-continue, and shutdown closing idle connections at once. Loopback sockets; waits are
+// bounded polls on a condition.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -11,6 +12,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
+#include <future>
 #include <thread>
 
 #include "http/server.h"
@@ -186,6 +188,47 @@ TEST(Connection, ShutdownClosesIdleKeptAliveConnectionsAtOnce) {
   s->server().stop();
   EXPECT_TRUE(eventually([&] { return s->returned(); }, 10s));
   EXPECT_TRUE(c.closed_by_peer());
+}
+
+TEST(Connection, CpuHeavyHandlersDoNotHoldUpOtherRequests) {
+  ServerOptions options;
+  options.worker_threads = 2;
+  options.cpu_heavy_threads = 2;
+  std::atomic<int> hashing{0};
+  std::atomic<bool> release{false};
+  auto r = router();
+  r->add({verb::get, "/hash",
+          [&](Request&) {
+            ++hashing;
+            // Stands in for bcrypt: holds its thread until the test lets go (bounded).
+            for (auto end = std::chrono::steady_clock::now() + 20s;
+                 !release && std::chrono::steady_clock::now() < end;)
+              std::this_thread::sleep_for(1ms);
+            return Response{};
+          },
+          Execution::kCpuHeavy});
+  RunningServer s(r, options);
+  struct Release {  // however the test ends, the handlers let go before the server stops
+    std::atomic<bool>& flag;
+    ~Release() { flag = true; }
+  } release_on_exit{release};
+  // More heavy requests than heavy threads and worker threads together.
+  std::vector<std::unique_ptr<Connection>> heavy;
+  for (int i = 0; i < 6; ++i) {
+    heavy.push_back(std::make_unique<Connection>(s.port()));
+    heavy.back()->send("GET /hash HTTP/1.1\r\nHost: x\r\n\r\n");
+  }
+  ASSERT_TRUE(eventually([&] { return hashing == 2; }));  // both heavy threads are taken
+  Connection light(s.port());
+  light.send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto answer = std::async(std::launch::async, [&] { return light.response().first; });
+  // Answered while all six heavy requests still wait (bounded: a failure must not hang).
+  EXPECT_EQ(answer.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(hashing, 2);
+  release = true;
+  EXPECT_EQ(answer.get(), "HTTP/1.1 200 OK");
+  for (auto& c : heavy) EXPECT_EQ(c->response().first, "HTTP/1.1 200 OK");
+  EXPECT_EQ(hashing, 6);
 }
 
 TEST(Connection, SplitRequestsAreReassembled) {
