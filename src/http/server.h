@@ -2,7 +2,8 @@
 // keep-alive, bounded headers (431) and bodies (413), idle and read timeouts, a connection
 // limit, and graceful shutdown (stop accepting, finish in-flight requests, then return from
 // run()). Handlers run on a separate worker pool so I/O threads never block on bcrypt or SQL: the
-// I/O threads only run the reactor, each connection is served on a strand of the worker pool.
+// I/O threads only run the reactor, each connection is served on a strand of the worker pool,
+// and CPU-heavy (bcrypt) handlers run on a third pool so they cannot queue ahead of the rest.
 #pragma once
 
 #include <chrono>

@@ -2,10 +2,10 @@
 // whole of it), route it, run the handler, write the response, repeat while keep-alive holds.
 // The coroutine runs on a strand of the worker pool: the io_context's threads only wait for
 // readiness and hand the completion over, so a request costs one thread hand-off and the
-// handler never runs on an I/O thread. Responses are written with a non-blocking send from the
-// worker (a small response fits the socket buffer); only a full buffer falls back to an
-// asynchronous write. Malformed or oversized requests get a JSON error and a lingering close so
-// the client reads the error instead of a reset.
+// handler never runs on an I/O thread (CPU-heavy handlers go on to a pool of their own).
+// Responses are written with a non-blocking send from the worker (a small response fits the
+// socket buffer); only a full buffer falls back to an asynchronous write. Malformed or oversized
+// requests get a JSON error and a lingering close so the client reads the error, not a reset.
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -238,7 +238,7 @@ Task<bool> send(ServerCore& core, const SessionPtr& s, std::string_view data) {
 }
 
 // Reads more of a request whose first byte arrived; the whole request must arrive by
-// `deadline`. Returns false when reading failed (with `ec` set) or the peer closed.
+// `deadline`. A close mid-request is end_of_stream or Beast's partial_message.
 Task<error_code> read_more(const SessionPtr& s, beast::flat_buffer& buffer, Parser& parser,
                            Clock::time_point deadline) {
   set_deadline(s, deadline);
