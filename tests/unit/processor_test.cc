@@ -59,6 +59,19 @@ Pipeline make_batch_pipeline(BatchSpanProcessorOptions options) {
   return p;
 }
 
+// Queues of 16 spans per thread, batches of 8; returns once the export thread holds a first
+// batch of 8 inside the gated exporter, blocked until the gate opens.
+std::unique_ptr<TracerProvider> make_blocked_pipeline(std::shared_ptr<GatedExporter::Gate> gate) {
+  TracerProviderOptions o;
+  o.processor = std::move(*BatchSpanProcessor::create(
+      std::make_unique<GatedExporter>(gate),
+      {.max_queue_size = 16, .max_export_batch_size = 8, .schedule_delay = std::chrono::hours(1)}));
+  auto provider = std::move(*TracerProvider::create(std::move(o)));
+  for (int i = 0; i < 8; ++i) provider->tracer().start_span("first-batch");
+  EXPECT_TRUE(gate->wait_for_call(10s));
+  return provider;
+}
+
 TEST(BatchProcessor, RejectsInvalidOptions) {
   auto make = [](BatchSpanProcessorOptions o) {
     return BatchSpanProcessor::create(std::make_unique<InMemoryExporter>(), o);
@@ -91,13 +104,7 @@ TEST(BatchProcessor, ScheduledExportHappensWithoutFlush) {
 
 TEST(BatchProcessor, FullQueueDropsAndCountsExactly) {
   auto gate = std::make_shared<GatedExporter::Gate>();
-  TracerProviderOptions o;
-  o.processor = std::move(*BatchSpanProcessor::create(
-      std::make_unique<GatedExporter>(gate),
-      {.max_queue_size = 16, .max_export_batch_size = 8, .schedule_delay = std::chrono::hours(1)}));
-  auto provider = std::move(*TracerProvider::create(std::move(o)));
-  for (int i = 0; i < 8; ++i) provider->tracer().start_span("first-batch");
-  ASSERT_TRUE(gate->wait_for_call(10s));  // the export thread now holds one batch, blocked
+  auto provider = make_blocked_pipeline(gate);
   for (int i = 0; i < 92; ++i) provider->tracer().start_span("more");
   gate->release();
   ASSERT_TRUE(provider->shutdown(10s));
@@ -119,7 +126,7 @@ TEST(BatchProcessor, ShutdownReturnsWithinItsTimeoutWhenTheExporterHangs) {
   provider->tracer().start_span("stuck");
   EXPECT_FALSE(provider->force_flush(1ms));  // starts an export that cannot finish
   ASSERT_TRUE(gate->wait_for_call(10s));     // the export thread is now stuck inside the exporter
-  EXPECT_FALSE(provider->shutdown(50ms));  // gave up on the hung exporter instead of hanging
+  EXPECT_FALSE(provider->shutdown(50ms));    // gave up on the hung exporter instead of hanging
   provider.reset();  // the stuck thread still holds a record: the provider must stay valid
   gate->release();   // the abandoned thread finishes on its own, reading that record safely
 }
@@ -162,13 +169,7 @@ TEST(BatchProcessor, ConcurrentEndingLosesNothingBelowCapacity) {
 // The bound is per producing thread: each thread's ring holds max_queue_size spans.
 TEST(BatchProcessor, EachThreadHasItsOwnBoundedRing) {
   auto gate = std::make_shared<GatedExporter::Gate>();
-  TracerProviderOptions o;
-  o.processor = std::move(*BatchSpanProcessor::create(
-      std::make_unique<GatedExporter>(gate),
-      {.max_queue_size = 16, .max_export_batch_size = 8, .schedule_delay = std::chrono::hours(1)}));
-  auto provider = std::move(*TracerProvider::create(std::move(o)));
-  for (int i = 0; i < 8; ++i) provider->tracer().start_span("first-batch");
-  ASSERT_TRUE(gate->wait_for_call(10s));  // the exporter holds those 8, blocked
+  auto provider = make_blocked_pipeline(gate);
   std::thread fills([&] {
     for (int i = 0; i < 16; ++i) provider->tracer().start_span("fills");
   });
