@@ -74,6 +74,12 @@ class SpanRings {
     return ring != nullptr ? ring->try_push(span) : -1;
   }
 
+  // How many spans wait in the calling thread's ring (after a successful push).
+  std::size_t caller_backlog() const noexcept {
+    const LastRing& last = t_last_ring;
+    return last.owner == serial_ && last.ring != nullptr ? last.ring->size() : 0;
+  }
+
   // The single consumer: moves up to `max` spans to `out`, fairly across threads.
   std::size_t pop(SpanData** out, std::size_t max) noexcept;
   std::size_t approx_size() const noexcept;
