@@ -208,6 +208,30 @@ TEST(BatchProcessor, SpansOfExitedThreadsAreExportedAndCounted) {
   EXPECT_EQ(stats.processor.spans_dropped, 0u);
 }
 
+// Full batches go out without waiting for the schedule, both while the export thread polls (a
+// fast stream) and after it has gone back to sleeping until a producer wakes it. A last
+// partial batch waits for the schedule or a flush, as OpenTelemetry's batch processor does.
+TEST(BatchProcessor, FullBatchesAreExportedWithoutTheTimerBeforeAndAfterAStream) {
+  auto p = make_batch_pipeline({.max_queue_size = 65536,
+                                .max_export_batch_size = 512,
+                                .schedule_delay = std::chrono::hours(1)});
+  Tracer& tracer = p.provider->tracer();
+  for (int i = 0; i < 512; ++i) tracer.start_span("first");
+  ASSERT_TRUE(p.spans->wait_for(512, 10s));
+  for (int i = 0; i < 20 * 512; ++i) tracer.start_span("stream");
+  ASSERT_EQ(p.provider->stats().processor.spans_dropped, 0u) << "the ring holds the stream";
+  ASSERT_TRUE(p.spans->wait_for(21 * 512 - 511, 10s));
+  // Idle long enough for the exporter to stop polling, then one more batch.
+  const auto idle_until = std::chrono::steady_clock::now() + 20ms;
+  while (std::chrono::steady_clock::now() < idle_until) {
+  }
+  for (int i = 0; i < 512; ++i) tracer.start_span("after");
+  ASSERT_TRUE(p.spans->wait_for(22 * 512 - 511, 10s));
+  ASSERT_TRUE(p.provider->force_flush(10s));  // the partial batch, without waiting an hour
+  EXPECT_EQ(p.spans->size(), 22u * 512u);
+  EXPECT_EQ(p.provider->stats().processor.spans_dropped, 0u);
+}
+
 TEST(BatchProcessor, FailedExportsAreCounted) {
   class Failing final : public SpanExporter {
    public:

@@ -43,18 +43,38 @@ bool kernel_trusts_tsc() noexcept {
 
 alignas(64) TscClock::State TscClock::state_;
 
+// One (TSC, CLOCK_MONOTONIC) pair, taken between two TSC reads close enough together that the
+// pair cannot straddle a preemption: the tightest bracket of a few tries wins.
+struct Pair {
+  std::uint64_t tsc;
+  std::int64_t mono;
+};
+
+Pair tight_pair() noexcept {
+  Pair best{0, 0};
+  std::uint64_t best_width = ~std::uint64_t{0};
+  for (int i = 0; i < 16; ++i) {
+    const std::uint64_t before = TscClock::ticks();
+    const std::int64_t mono = read_ns(CLOCK_MONOTONIC);
+    const std::uint64_t after = TscClock::ticks();
+    if (after >= before && after - before < best_width) {
+      best_width = after - before;
+      best = {before + (after - before) / 2, mono};
+    }
+  }
+  return best;
+}
+
 struct TscClockInit {
   static bool calibrate() noexcept {
     if (!kernel_trusts_tsc()) return false;
-    const std::uint64_t tsc0 = TscClock::ticks();
-    const std::int64_t mono0 = read_ns(CLOCK_MONOTONIC);
-    std::int64_t mono1;
-    do {
-      mono1 = read_ns(CLOCK_MONOTONIC);
-    } while (mono1 - mono0 < kCalibrationNs);
-    const std::uint64_t tsc1 = TscClock::ticks();
-    if (tsc1 <= tsc0) return false;
-    TscClock::publish(tsc1, mono1, read_ns(CLOCK_REALTIME), scale(tsc1 - tsc0, mono1 - mono0));
+    const Pair first = tight_pair();
+    while (read_ns(CLOCK_MONOTONIC) - first.mono < kCalibrationNs) {
+    }
+    const Pair last = tight_pair();
+    if (last.tsc <= first.tsc || last.mono <= first.mono) return false;
+    TscClock::publish(last.tsc, last.mono, read_ns(CLOCK_REALTIME),
+                      scale(last.tsc - first.tsc, last.mono - first.mono));
     return true;
   }
 };
@@ -81,9 +101,10 @@ void TscClock::reanchor(std::uint64_t seen_base) noexcept {
   const std::uint64_t old_tsc = state_.base_tsc.load(std::memory_order_relaxed);
   const std::int64_t old_mono = state_.base_mono.load(std::memory_order_relaxed);
   const std::uint64_t old_mult = state_.mult.load(std::memory_order_relaxed);
-  const std::int64_t mono = read_ns(CLOCK_MONOTONIC);
+  const Pair now = tight_pair();
+  const std::int64_t mono = now.mono;
   const std::int64_t unix_ns = read_ns(CLOCK_REALTIME);
-  const std::uint64_t tsc = ticks();
+  const std::uint64_t tsc = now.tsc;
   if (old_tsc == seen_base && tsc > old_tsc && mono > old_mono) {
     const auto extrapolated =
         old_mono +
