@@ -104,22 +104,16 @@ int run_janitor(const JanitorArgs& args) {
                  "there is nothing to clean up from outside\n";
     return kExitUsage;
   }
-  TracingSetupOptions topts;
-  topts.service_version = argus_version();
-  auto tracing = setup_tracing(c.tracing, topts);
-  if (!tracing) {
-    std::cerr << "error: tracing: " << tracing.error().message << "\n";
-    return kExitUsage;
-  }
+  return run_traced(c.tracing, [&](TracingRuntime& tracing) {
 #if ARGUS_HAVE_STORE
-  int rc = purge(args, dsn, keep, **tracing);
+    return purge(args, dsn, keep, tracing);
 #else
-  std::cerr << "error: this build of argus has no store; cannot clean up " << config::mask_dsn(dsn)
-            << "\n";
-  int rc = kExitFailure;
+    (void)tracing;
+    std::cerr << "error: this build of argus has no store; cannot clean up "
+              << config::mask_dsn(dsn) << "\n";
+    return kExitFailure;
 #endif
-  (*tracing)->shutdown(std::chrono::seconds(5));
-  return rc;
+  });
 }
 
 }  // namespace

@@ -98,21 +98,15 @@ int run_serve(const ServeArgs& args) {
   report_warnings(result.loaded->warnings, std::cerr);
   const config::Config& c = result.loaded->config;
   apply_log_settings(c.log);
-  TracingSetupOptions topts;
-  topts.service_version = argus_version();
-  auto tracing = setup_tracing(c.tracing, topts);
-  if (!tracing) {
-    std::cerr << "error: tracing: " << tracing.error().message << "\n";
-    return kExitUsage;
-  }
+  return run_traced(c.tracing, [&](TracingRuntime& tracing) {
 #if ARGUS_HAVE_SERVICE
-  int rc = run_service(options, std::move(*result.loaded), **tracing, args.mode, signals);
+    return run_service(options, std::move(*result.loaded), tracing, args.mode, signals);
 #else
-  std::cerr << "error: this build of argus has no OAuth2 service; `serve` cannot start\n";
-  int rc = kExitFailure;
+    (void)tracing;
+    std::cerr << "error: this build of argus has no OAuth2 service; `serve` cannot start\n";
+    return kExitFailure;
 #endif
-  (*tracing)->shutdown(std::chrono::seconds(5));
-  return rc;
+  });
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // is always followed, and SIGHUP only swaps the root decision.
 #include "cli/tracing_setup.h"
 
+#include <chrono>
 #include <iostream>
 
 #include "argus/trace/console_exporter.h"
@@ -9,6 +10,7 @@
 #include "argus/trace/export/otlp.h"
 #include "argus/trace/export/zipkin.h"
 #include "argus/trace/processor.h"
+#include "cli/common.h"
 
 namespace argus::cli {
 namespace {
@@ -158,6 +160,20 @@ bool TracingRuntime::apply_live(const config::TracingSettings& next) {
 
 bool TracingRuntime::shutdown(std::chrono::milliseconds timeout) {
   return provider_ ? provider_->shutdown(timeout) : true;
+}
+
+int run_traced(const config::TracingSettings& settings,
+               const std::function<int(TracingRuntime&)>& body) {
+  TracingSetupOptions options;
+  options.service_version = argus_version();
+  auto tracing = setup_tracing(settings, options);
+  if (!tracing) {
+    std::cerr << "error: tracing: " << tracing.error().message << "\n";
+    return kExitUsage;
+  }
+  const int rc = body(**tracing);
+  (*tracing)->shutdown(std::chrono::seconds(5));
+  return rc;
 }
 
 }  // namespace argus::cli

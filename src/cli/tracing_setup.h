@@ -53,6 +53,11 @@ class TracingRuntime {
 trace::Expected<std::unique_ptr<TracingRuntime>> setup_tracing(
     const config::TracingSettings& settings, const TracingSetupOptions& options = {});
 
+// Sets up tracing for a command, runs `body` with it, and flushes spans (5 s budget) however
+// `body` returns. A tracing setup error is printed and gives exit code 2 (usage).
+int run_traced(const config::TracingSettings& settings,
+               const std::function<int(TracingRuntime&)>& body);
+
 // The root sampler the settings ask for: remote Jaeger sampling, Ory's older Jaeger sampler
 // type/value, or trace_id_ratio with the provider's ratio.
 trace::Expected<std::unique_ptr<trace::Sampler>> make_root_sampler(
