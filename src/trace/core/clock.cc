@@ -39,10 +39,6 @@ bool kernel_trusts_tsc() noexcept {
 #endif
 }
 
-}  // namespace
-
-alignas(64) TscClock::State TscClock::state_;
-
 // One (TSC, CLOCK_MONOTONIC) pair, taken between two TSC reads close enough together that the
 // pair cannot straddle a preemption: the tightest bracket of a few tries wins.
 struct Pair {
@@ -64,6 +60,10 @@ Pair tight_pair() noexcept {
   }
   return best;
 }
+
+}  // namespace
+
+alignas(64) TscClock::State TscClock::state_;
 
 struct TscClockInit {
   static bool calibrate() noexcept {

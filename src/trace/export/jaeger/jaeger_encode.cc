@@ -86,19 +86,9 @@ void attribute_tag(CompactWriter& w, const Attribute& a, ByteBuffer& scratch) {
   w.end_struct();
 }
 
+// Jaeger leaves span.kind off internal spans.
 std::string_view kind_tag(SpanKind kind) {
-  switch (kind) {
-    case SpanKind::kServer:
-      return "server";
-    case SpanKind::kClient:
-      return "client";
-    case SpanKind::kProducer:
-      return "producer";
-    case SpanKind::kConsumer:
-      return "consumer";
-    default:
-      return {};
-  }
+  return kind == SpanKind::kInternal ? std::string_view{} : to_string(kind);
 }
 
 void reference(CompactWriter& w, RefType type, const TraceId& trace, SpanId span) {
