@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "argus/trace/ids.h"
+#include "argus/trace/span_context.h"
 
 namespace argus::trace::detail {
 
@@ -60,6 +61,28 @@ inline SpanId new_span_id() noexcept {
   std::uint64_t v = t_id_generator.next();
   if (__builtin_expect(v == 0, 0)) v = redraw_nonzero();
   return SpanId(v);
+}
+
+// A new span's identity, kept as words until it is written into the span: copying a 16-byte
+// id just assembled on the stack from two 8-byte halves stalls on store forwarding (about
+// 5 ns per span).
+struct NewIds {
+  const TraceId* inherited;  // the parent's trace id, or nullptr for a new trace
+  std::uint64_t high, low;   // a new trace's id
+  SpanId span_id;
+
+  TraceId trace_id() const noexcept {
+    return inherited ? *inherited : TraceId::from_halves(high, low);
+  }
+};
+
+inline NewIds new_ids(const SpanContext* parent) noexcept {
+  if (parent) return {&parent->trace_id, 0, 0, new_span_id()};
+  std::uint64_t v[3];
+  t_id_generator.next_n(v);
+  if (__builtin_expect(v[1] == 0, 0)) v[1] = redraw_nonzero();  // keeps the trace id non-zero
+  if (__builtin_expect(v[2] == 0, 0)) v[2] = redraw_nonzero();
+  return {nullptr, v[0], v[1], SpanId(v[2])};
 }
 
 }  // namespace argus::trace::detail

@@ -17,10 +17,10 @@ const SpanContext* choose_parent(const StartSpanOptions& options) noexcept {
 }
 
 // The identity of a new span; the trace state is copied separately, only when there is one.
-void fill_ids(SpanContext& out, const SpanContext* parent, const TraceId& trace_id, SpanId span_id,
+void fill_ids(SpanContext& out, const SpanContext* parent, const detail::NewIds& ids,
               bool sampled) noexcept {
-  out.trace_id = trace_id;
-  out.span_id = span_id;
+  out.trace_id = ids.trace_id();
+  out.span_id = ids.span_id;
   // A new trace's id is random in every byte (Level 2 "random" flag); a child keeps the parent's.
   std::uint8_t flags = parent ? (parent->flags & TraceFlags::kRandom) : TraceFlags::kRandom;
   out.flags = sampled ? (flags | TraceFlags::kSampled) : flags;
@@ -42,14 +42,7 @@ Span Tracer::start_span(std::string_view name, const StartSpanOptions& options) 
     if (parent) span.context_ = *parent;
     return span;
   }
-  TraceId trace_id;
-  SpanId span_id;
-  if (parent) {
-    trace_id = parent->trace_id;
-    span_id = detail::new_span_id();
-  } else {
-    detail::new_root_ids(trace_id, span_id);
-  }
+  const detail::NewIds ids = detail::new_ids(parent);
 
   SamplerShortcut shortcut = parent ? core.shortcuts.parented : core.shortcuts.root;
   if (options.sampling_denied && parent == nullptr) shortcut = SamplerShortcut::kDrop;
@@ -63,21 +56,22 @@ Span Tracer::start_span(std::string_view name, const StartSpanOptions& options) 
     case SamplerShortcut::kFollowParent:
       if (!follows(*parent)) sampling.decision = SamplingDecision::kDrop;
       break;
-    case SamplerShortcut::kAsk:
+    case SamplerShortcut::kAsk: {
+      const TraceId trace_id = ids.trace_id();
       sampling =
           core.sampler->should_sample({parent, trace_id, name, options.kind, options.attributes});
       break;
+    }
   }
   if (sampling.decision == SamplingDecision::kDrop) {
     core.spans_not_sampled.add();
-    fill_ids(span.context_, parent, trace_id, span_id, false);
+    fill_ids(span.context_, parent, ids, false);
     if (parent && !parent->trace_state.empty()) span.context_.trace_state = parent->trace_state;
     return span;
   }
 
   SpanData* data = detail::acquire_span_data();
-  fill_ids(data->context, parent, trace_id, span_id,
-           sampling.decision == SamplingDecision::kRecordAndSample);
+  fill_ids(data->context, parent, ids, sampling.decision == SamplingDecision::kRecordAndSample);
   if (parent && !parent->trace_state.empty()) {
     data->context.trace_state = parent->trace_state;
   } else {
