@@ -72,6 +72,7 @@ void AttributeList::set(std::string_view key, const AttributeView& value, const 
 
 void SpanData::add_event(std::string_view event_name, std::int64_t time_unix_ns,
                          std::span<const KeyValue> attrs, const SpanLimits& limits) noexcept {
+  has_events_or_links_ = true;
   if (event_count_ >= limits.max_events) {
     ++dropped_events_;
     return;
@@ -88,6 +89,7 @@ void SpanData::add_event(std::string_view event_name, std::int64_t time_unix_ns,
 void SpanData::add_link(const SpanContext& link_context, std::span<const KeyValue> attrs,
                         const SpanLimits& limits) noexcept {
   if (!link_context.is_valid()) return;
+  has_events_or_links_ = true;
   if (link_count_ >= limits.max_links) {
     ++dropped_links_;
     return;
