@@ -1,5 +1,6 @@
 #include "trace/core/span_pool.h"
 
+#include <algorithm>
 #include <mutex>
 #include <vector>
 
@@ -9,19 +10,19 @@ namespace argus::trace {
 namespace {
 
 using detail::kLocalCacheMax;
-constexpr std::size_t kRefillBatch = 64;
+constexpr std::size_t kRefillBatch = 128;
 constexpr std::size_t kSharedMax = 8192;
 
 class SharedPool {
  public:
+  SharedPool() { free_.reserve(kSharedMax); }  // never grows on the recording path
+
   // Moves up to `n` records to `out`; returns how many.
   std::size_t take(SpanData** out, std::size_t n) {
     std::lock_guard lock(mutex_);
-    std::size_t got = 0;
-    for (; got < n && !free_.empty(); ++got) {
-      out[got] = free_.back();
-      free_.pop_back();
-    }
+    const std::size_t got = std::min(n, free_.size());
+    std::copy(free_.end() - static_cast<std::ptrdiff_t>(got), free_.end(), out);
+    free_.resize(free_.size() - got);
     return got;
   }
 
@@ -29,7 +30,8 @@ class SharedPool {
     std::size_t kept = 0;
     {
       std::lock_guard lock(mutex_);
-      for (; kept < spans.size() && free_.size() < kSharedMax; ++kept) free_.push_back(spans[kept]);
+      kept = std::min(spans.size(), kSharedMax - std::min(kSharedMax, free_.size()));
+      free_.insert(free_.end(), spans.begin(), spans.begin() + static_cast<std::ptrdiff_t>(kept));
     }
     for (std::size_t i = kept; i < spans.size(); ++i) delete spans[i];
   }

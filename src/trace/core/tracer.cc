@@ -32,6 +32,39 @@ bool follows(const SpanContext& parent) noexcept {
   return parent.is_sampled() || (parent.remote && parent.debug);
 }
 
+// Out of line, so the hot path's stack frame does not carry the sampler's parameters.
+[[gnu::noinline]] SamplingResult ask_sampler(Sampler& sampler, const SpanContext* parent,
+                                             const detail::NewIds& ids, std::string_view name,
+                                             const StartSpanOptions& options) noexcept {
+  const TraceId trace_id = ids.trace_id();
+  return sampler.should_sample({parent, trace_id, name, options.kind, options.attributes});
+}
+
+SamplingResult decide(detail::ProviderCore& core, const SpanContext* parent,
+                      const detail::NewIds& ids, std::string_view name,
+                      const StartSpanOptions& options) noexcept {
+  SamplerShortcut shortcut = parent ? core.shortcuts.parented : core.shortcuts.root;
+  if (options.sampling_denied && parent == nullptr) shortcut = SamplerShortcut::kDrop;
+  if (__builtin_expect(shortcut == SamplerShortcut::kSample, 1)) {
+    return {SamplingDecision::kRecordAndSample};
+  }
+  if (shortcut == SamplerShortcut::kDrop) return {SamplingDecision::kDrop};
+  if (shortcut == SamplerShortcut::kFollowParent) {
+    return {follows(*parent) ? SamplingDecision::kRecordAndSample : SamplingDecision::kDrop};
+  }
+  return ask_sampler(*core.sampler, parent, ids, name, options);
+}
+
+[[gnu::noinline]] void set_start_attributes(SpanData& data, const SpanLimits& limits,
+                                            std::span<const KeyValue> given,
+                                            std::span<const KeyValue> from_sampler) noexcept {
+  for (const KeyValue& kv : given)
+    data.attributes.set(kv.key, kv.value, limits, limits.max_attributes);
+  for (const KeyValue& kv : from_sampler) {
+    data.attributes.set(kv.key, kv.value, limits, limits.max_attributes);
+  }
+}
+
 }  // namespace
 
 Span Tracer::start_span(std::string_view name, const StartSpanOptions& options) noexcept {
@@ -44,25 +77,7 @@ Span Tracer::start_span(std::string_view name, const StartSpanOptions& options) 
   }
   const detail::NewIds ids = detail::new_ids(parent);
 
-  SamplerShortcut shortcut = parent ? core.shortcuts.parented : core.shortcuts.root;
-  if (options.sampling_denied && parent == nullptr) shortcut = SamplerShortcut::kDrop;
-  SamplingResult sampling{SamplingDecision::kRecordAndSample};
-  switch (shortcut) {
-    case SamplerShortcut::kSample:
-      break;
-    case SamplerShortcut::kDrop:
-      sampling.decision = SamplingDecision::kDrop;
-      break;
-    case SamplerShortcut::kFollowParent:
-      if (!follows(*parent)) sampling.decision = SamplingDecision::kDrop;
-      break;
-    case SamplerShortcut::kAsk: {
-      const TraceId trace_id = ids.trace_id();
-      sampling =
-          core.sampler->should_sample({parent, trace_id, name, options.kind, options.attributes});
-      break;
-    }
-  }
+  const SamplingResult sampling = decide(core, parent, ids, name, options);
   if (sampling.decision == SamplingDecision::kDrop) {
     core.spans_not_sampled.add();
     fill_ids(span.context_, parent, ids, false);
@@ -85,11 +100,8 @@ Span Tracer::start_span(std::string_view name, const StartSpanOptions& options) 
   data->scope = &scope_;
   const detail::ProviderCore::Start start = core.start_time();
   data->start_unix_ns = options.start_unix_ns != 0 ? options.start_unix_ns : start.unix_ns;
-  for (const KeyValue& kv : options.attributes) {
-    data->attributes.set(kv.key, kv.value, core.limits, core.limits.max_attributes);
-  }
-  for (const KeyValue& kv : sampling.attributes) {
-    data->attributes.set(kv.key, kv.value, core.limits, core.limits.max_attributes);
+  if (!options.attributes.empty() || !sampling.attributes.empty()) {
+    set_start_attributes(*data, core.limits, options.attributes, sampling.attributes);
   }
   span.core_ = &core;
   span.data_ = data;
