@@ -1,10 +1,12 @@
 // The tracer's fast paths must agree with the slow ones: sampler shortcuts with should_sample,
-// and span times read inline from the TSC with CLOCK_MONOTONIC and CLOCK_REALTIME.
+// span times read inline from the TSC with CLOCK_MONOTONIC and CLOCK_REALTIME, and the inline
+// comparison of names and keys with string equality.
 #include <gtest/gtest.h>
 #include <time.h>
 
 #include <cstdlib>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "test_support.h"
@@ -101,6 +103,50 @@ TEST(FastPath, SpanTimesFollowTheSystemClocks) {
   EXPECT_LE(s.end_unix_ns, wall_after + 2'000'000);
   EXPECT_GE(s.duration_ns(), 5'000'000 - 100'000) << "at least the 5 ms spun, within 2%";
   EXPECT_LE(s.duration_ns(), mono_elapsed + 100'000);
+}
+
+TEST(FastPath, SameTextAgreesWithStringEquality) {
+  // Every length around the inline paths' boundaries, every differing position, and inputs that
+  // do not start on a word boundary.
+  std::string base(48, 'a');
+  for (std::size_t i = 0; i < base.size(); ++i) base[i] = static_cast<char>('a' + i % 26);
+  for (std::size_t offset = 0; offset < 3; ++offset) {
+    for (std::size_t n = 0; n + offset <= 40; ++n) {
+      const std::string a = base.substr(offset, n);
+      std::string b = a;
+      EXPECT_TRUE(same_text(a, b)) << n;
+      EXPECT_EQ(same_text(a, b + "x"), false) << n;
+      for (std::size_t pos = 0; pos < n; ++pos) {
+        std::string c = a;
+        c[pos] = static_cast<char>(c[pos] ^ 0x40);
+        EXPECT_EQ(same_text(a, c), a == c) << n << " " << pos;
+        EXPECT_FALSE(same_text(c, a)) << n << " " << pos;
+      }
+    }
+  }
+}
+
+TEST(FastPath, RecycledRecordsTakeNewNamesAndKeysOfTheSameLength) {
+  auto r = make_recording_provider();
+  for (const char* name : {"span-aaaa", "span-aaab", "xpan-aaab", "x", "y",
+                           "span-aaaaaaaaaaaaaaaaa1", "span-aaaaaaaaaaaaaaaaa2"}) {
+    Span s = r.tracer().start_span(name);
+    s.set_attribute(name, name);
+  }
+  auto spans = r.spans->spans();
+  ASSERT_EQ(spans.size(), 7u);
+  const char* expected[] = {"span-aaaa",
+                            "span-aaab",
+                            "xpan-aaab",
+                            "x",
+                            "y",
+                            "span-aaaaaaaaaaaaaaaaa1",
+                            "span-aaaaaaaaaaaaaaaaa2"};
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    EXPECT_EQ(spans[i].name, expected[i]);
+    ASSERT_EQ(spans[i].attributes.size(), 1u);
+    EXPECT_EQ(spans[i].attributes.items()[0].key, expected[i]);
+  }
 }
 
 }  // namespace

@@ -142,5 +142,37 @@ TEST(Pooling, RecycledRecordsStartEmpty) {
   }
 }
 
+TEST(Pooling, RecycledRecordsForgetLinksDroppedCountsAndStatus) {
+  SpanLimits limits;
+  limits.max_events = 1;
+  limits.max_links = 1;
+  auto r = make_recording_provider(nullptr, limits);
+  const SpanContext other = testing::make_context(testing::trace_id_with_low(7), SpanId(9), 1);
+  for (int i = 0; i < 3; ++i) {
+    Span s = r.tracer().start_span("reused");
+    if (i == 0) {
+      s.add_event("kept");
+      s.add_event("dropped");
+      s.add_link(other);
+      s.add_link(other);
+      s.set_status(StatusCode::kOk);
+    }
+  }
+  auto spans = r.spans->spans();
+  ASSERT_EQ(spans.size(), 3u);
+  EXPECT_EQ(spans[0].events().size(), 1u);
+  EXPECT_EQ(spans[0].dropped_events(), 1u);
+  EXPECT_EQ(spans[0].links().size(), 1u);
+  EXPECT_EQ(spans[0].dropped_links(), 1u);
+  EXPECT_EQ(spans[0].status.code, StatusCode::kOk);
+  for (int i = 1; i < 3; ++i) {
+    EXPECT_EQ(spans[i].links().size(), 0u);
+    EXPECT_EQ(spans[i].dropped_events(), 0u);
+    EXPECT_EQ(spans[i].dropped_links(), 0u);
+    EXPECT_EQ(spans[i].status.code, StatusCode::kUnset);
+    EXPECT_TRUE(spans[i].status.message.empty());
+  }
+}
+
 }  // namespace
 }  // namespace argus::trace

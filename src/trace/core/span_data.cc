@@ -44,7 +44,7 @@ std::string_view to_string(StatusCode code) noexcept {
 
 const AttributeValue* AttributeList::find(std::string_view key) const noexcept {
   for (const auto& a : items()) {
-    if (a.key == key) return &a.value;
+    if (same_text(a.key, key)) return &a.value;
   }
   return nullptr;
 }
@@ -56,7 +56,7 @@ void AttributeList::set(std::string_view key, const AttributeView& value, const 
     return;
   }
   for (std::size_t i = 0; i < size_; ++i) {
-    if (slots_[i].key == key) {
+    if (same_text(slots_[i].key, key)) {
       truncated_ += slots_[i].value.assign(value, limits.max_attribute_value_length);
       return;
     }
