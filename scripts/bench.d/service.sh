@@ -3,15 +3,17 @@
 # endpoints Hydra published figures for (2-CPU machine), ours printed beside theirs; the bcrypt
 # bound for the client-credentials grant (cores / one bcrypt comparison at cost 8, measured here);
 # tracing overhead on get-client (wrk, tracing at 100% to a loopback OTLP sink vs tracing off);
-# idle and peak RSS. Memory DSN, bcrypt cost 8.
+# idle and peak RSS; and hey's own ceiling on this machine (a zero-work loopback server). Memory
+# DSN, bcrypt cost 8. The OTLP sink and the zero-work server are bench/http_sink.cc, native so
+# that what we measure is argus, not its helpers.
 # Usage: scripts/bench.d/service.sh BUILD_DIR
 set -euo pipefail
 build="${1:-build}"
 argus="$build/bin/argus"
-if [[ ! -x "$argus" ]]; then
-  echo "service bench: $argus not built; skipped"
-  exit 0
-fi
+sink="$build/bin/http_sink"
+for bin in "$argus" "$sink"; do
+  [[ -x "$bin" ]] || { echo "service bench: $bin not built; skipped"; exit 0; }
+done
 for tool in hey wrk python3 curl; do
   command -v "$tool" >/dev/null || { echo "service bench: $tool missing; skipped"; exit 0; }
 done
@@ -28,17 +30,16 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 # A loopback OTLP/HTTP sink: accepts every export and discards it.
 sink_port=$(free_port)
-python3 - "$sink_port" >/dev/null 2>&1 <<'PY' &
-import http.server, sys
-class H(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
-    def log_message(self, *a): pass
-http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-PY
+"$sink" "$sink_port" >/dev/null 2>&1 &
 pids+=($!)
+wait_port() {  # $1: port; the helpers start in milliseconds
+  for _ in $(seq 1 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$1/" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "service bench: nothing listens on port $1"; exit 1
+}
+wait_port "$sink_port"
 
 public=$(free_port); admin=$(free_port)
 start_argus() {  # $1: tracing provider ("otel" or "")
@@ -111,6 +112,15 @@ wrk_on=$(wrk_rps -t2 -c100 -d"$wrk_seconds"s "http://127.0.0.1:$admin/admin/clie
 peak_rss=$(rss_kb "$argus_pid" VmHWM)
 stop_argus
 
+# hey's own ceiling here: the same load against a server that does no work at all.
+zero_port=$(free_port)
+"$sink" --json "$zero_port" >/dev/null 2>&1 &
+zero_pid=$!
+pids+=("$zero_pid")
+wait_port "$zero_port"
+ceiling=$(hey_rps -n "$n" -c 100 "http://127.0.0.1:$zero_port/admin/clients/$client_id")
+kill "$zero_pid"
+
 start_argus ""
 curl -sf -X POST "http://127.0.0.1:$admin/admin/clients" -H 'Content-Type: application/json' \
   -d "{\"client_id\":\"$client_id\",\"client_secret\":\"$client_secret\"}" >/dev/null
@@ -118,9 +128,9 @@ wrk_off=$(wrk_rps -t2 -c100 -d"$wrk_seconds"s "http://127.0.0.1:$admin/admin/cli
 stop_argus
 
 python3 - "$intro" "$cc" "$list" "$get" "$bcrypt_ms" "$cores" "$wrk_on" "$wrk_off" \
-  "$idle_rss" "$peak_rss" <<'PY'
+  "$idle_rss" "$peak_rss" "$ceiling" <<'PY'
 import sys
-intro, cc, lst, get, bcrypt_ms, cores, on, off, idle, peak = sys.argv[1:]
+intro, cc, lst, get, bcrypt_ms, cores, on, off, idle, peak, ceiling = sys.argv[1:]
 f = lambda s: float(s or 0)
 bound = int(cores) / (f(bcrypt_ms) / 1000)
 print()
@@ -131,6 +141,9 @@ rows = [("token introspection", intro, 5109, "3x Hydra"),
         ("get client", get, 17068, "3x Hydra")]
 for name, ours, theirs, target in rows:
     print(f"{name:62} {f(ours):10,.0f} {theirs:8,} {f(ours)/theirs:6.2f}x {target}")
+share = lambda x: f"{f(x) / f(ceiling) * 100:.0f}%" if f(ceiling) else "n/a"
+print(f"{'hey ceiling: zero-work loopback server (~400-byte JSON)':62} {f(ceiling):10,.0f} {'':8} {'':7} "
+      f"load generator's own limit; list at {share(lst)}, get at {share(get)} of it")
 print(f"{'bcrypt compare, cost 8 (ms); bound = cores / time':62} {f(bcrypt_ms):10.2f} {'':8} {'':7} cores={cores} bound={bound:,.0f} req/s; cc at {f(cc)/bound*100:.0f}% of bound")
 overhead = (1 - f(on) / f(off)) * 100 if f(off) else float('nan')
 print(f"{'get client, wrk -t2 -c100, tracing 100% / off (req/s)':62} {f(on):10,.0f} {f(off):8,.0f} {'':7} overhead {overhead:.1f}% (target <= 5%)")
