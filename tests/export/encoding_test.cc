@@ -155,6 +155,57 @@ TEST(OtlpEncoding, LargeBatchWithLongValuesDecodes) {
   EXPECT_EQ(str(at(spans[299], {"attributes", "long", "value"})).size(), 100u + 2990u);
 }
 
+// The protobuf encoder sizes every message before writing it, so each length that changes the
+// size of its own varint (127/128, 16383/16384 bytes) must come out exactly right, at every level.
+TEST(OtlpEncoding, ProtobufLengthsAtVarintBoundariesDecode) {
+  testing::SpanSet set;
+  set.resource = Resource::create({"svc", "", "", "h", {}});
+  SpanLimits lim;
+  lim.max_attribute_value_length = 20000;
+  lim.max_events = 1;
+  const std::size_t lengths[] = {0, 1, 100, 127, 128, 129, 16383, 16384};
+  for (std::size_t len : lengths) {
+    auto& s = set.add(std::string(len == 0 ? 1 : len, 'n'));
+    s.context.span_id = SpanId(static_cast<std::uint64_t>(len + 1));
+    std::string text(len, 'x');
+    std::string_view items[] = {text, "b"};
+    s.attributes.set("s", text, lim, 128);
+    s.attributes.set("arr", std::span<const std::string_view>(items), lim, 128);
+    s.attributes.set("neg", std::int64_t{-1}, lim, 128);  // a ten-byte varint
+    s.attributes.set("dropped", true, lim, 3);            // over max_count: counted
+    KeyValue ev[] = {{"e", std::string_view(text)}};
+    s.add_event("first", s.start_unix_ns + 1, ev, lim);
+    s.add_event("second", s.start_unix_ns + 2, {}, lim);  // over max_events: counted
+    s.status = {StatusCode::kError, std::string(len, 'm')};
+  }
+  ByteBuffer out;
+  otlp::encode_protobuf(set.view(), out);
+  auto doc = decode_otlp(out.view(), "proto");
+  ASSERT_TRUE(doc.is_array()) << doc;
+  const auto& spans =
+      at(doc.as_array()[0].as_object().at("scopeSpans").as_array()[0], {"spans"}).as_array();
+  ASSERT_EQ(spans.size(), std::size(lengths));
+  for (std::size_t i = 0; i < std::size(lengths); ++i) {
+    SCOPED_TRACE(lengths[i]);
+    const auto& s = spans[i];
+    const auto& attrs = at(s, {"attributes"});
+    EXPECT_EQ(str(at(s, {"name"})).size(), lengths[i] == 0 ? 1 : lengths[i]);
+    EXPECT_EQ(str(at(attrs, {"s", "value"})), std::string(lengths[i], 'x'));
+    const auto& arr = at(attrs, {"arr", "value"}).as_array();
+    ASSERT_EQ(arr.size(), 2u);
+    EXPECT_EQ(str(at(arr[0], {"value"})).size(), lengths[i]);
+    EXPECT_EQ(str(at(arr[1], {"value"})), "b");
+    EXPECT_EQ(str(at(attrs, {"neg", "value"})), "-1");
+    EXPECT_EQ(at(s, {"droppedAttributes"}).as_int64(), 1);
+    EXPECT_EQ(at(s, {"droppedEvents"}).as_int64(), 1);
+    ASSERT_EQ(at(s, {"events"}).as_array().size(), 1u);
+    EXPECT_EQ(str(at(at(s, {"events"}).as_array()[0], {"attributes", "e", "value"})).size(),
+              lengths[i]);
+    EXPECT_EQ(at(s, {"status", "code"}).as_int64(), 2);
+    EXPECT_EQ(str(at(s, {"status", "message"})).size(), lengths[i]);
+  }
+}
+
 TEST(JaegerEncoding, DecodesWithApacheThriftCompactAndJaegerIdl) {
   auto set = make_span_set();
   jaeger::JaegerEncoder enc;
