@@ -125,8 +125,11 @@ class BeastClient final : public HttpClient {
     return std::nullopt;
   }
 
+  // The body is a view of the caller's buffer: an export batch is not copied again.
+  using Request = http::request<http::span_body<const char>>;
+
   template <typename Stream>
-  Expected<HttpResponse> exchange_on(Stream& stream, http::request<http::string_body>& req) {
+  Expected<HttpResponse> exchange_on(Stream& stream, Request& req) {
     bool done = false;
     error_code ec;
     tcp().expires_after(options_.request_timeout);
@@ -157,13 +160,12 @@ class BeastClient final : public HttpClient {
   }
 
   Expected<HttpResponse> exchange(bool post, std::string_view body, const HttpHeaders& headers) {
-    http::request<http::string_body> req{post ? http::verb::post : http::verb::get,
-                                         options_.url.target, 11};
+    Request req{post ? http::verb::post : http::verb::get, options_.url.target, 11};
     req.set(http::field::host, host_header_);
     req.set(http::field::user_agent, "argus-trace/0.1");
     for (const auto& [k, v] : headers) req.set(k, v);
     if (post) {
-      req.body().assign(body.data(), body.size());
+      req.body() = {body.data(), body.size()};
       req.prepare_payload();
     }
     req.keep_alive(true);
