@@ -6,12 +6,32 @@
 namespace argus::http {
 namespace trace = argus::trace;
 
+namespace {
+
+char lower(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+// A linear scan rather than Beast's keyed lookup: the propagators ask for about ten names per
+// request, and a request carries few headers, most of which differ from the name in length.
 std::size_t BeastCarrierReader::get_all(std::string_view name, std::string_view* out,
                                         std::size_t max) const noexcept {
   std::size_t n = 0;
-  auto range = request_.equal_range(boost::beast::string_view(name.data(), name.size()));
-  for (auto it = range.first; it != range.second; ++it, ++n) {
-    if (n < max) out[n] = std::string_view(it->value().data(), it->value().size());
+  for (const auto& field : request_) {
+    auto key = field.name_string();
+    if (!iequals(std::string_view(key.data(), key.size()), name)) continue;
+    if (n < max) out[n] = std::string_view(field.value().data(), field.value().size());
+    ++n;
   }
   return n;
 }
@@ -52,6 +72,15 @@ std::string_view sv(boost::beast::string_view s) {
   return {s.data(), s.size()};
 }
 
+// A walk over the few request headers, comparing the field codes Beast parsed: cheaper than its
+// keyed lookup, which compares names as text.
+std::string_view header(const BeastRequest& request, boost::beast::http::field name) {
+  for (const auto& field : request) {
+    if (field.name() == name) return sv(field.value());
+  }
+  return {};
+}
+
 bool skipped(const ObserveOptions& options, std::string_view path) {
   for (const auto& pattern : options.skip_paths)
     if (glob_match(pattern, path)) return true;
@@ -73,7 +102,7 @@ Exchange::Exchange(const ObserveOptions& options, const ConnectionInfo& connecti
   if (!options.tracer || skipped(options, path)) return;
   traced_ = true;
   std::string_view method = sv(request.method_string());
-  std::string_view user_agent = sv(request[boost::beast::http::field::user_agent]);
+  std::string_view user_agent = header(request, boost::beast::http::field::user_agent);
   trace::KeyValue attrs[] = {
       {"http.method", method},
       {"http.route", route},
