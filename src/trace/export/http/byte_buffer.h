@@ -19,6 +19,7 @@ class ByteBuffer {
 
   void clear() noexcept { size_ = 0; }
   std::size_t size() const noexcept { return size_; }
+  std::size_t capacity() const noexcept { return capacity_; }
   const char* data() const noexcept { return data_.get(); }
   char* data() noexcept { return data_.get(); }
   std::string_view view() const noexcept { return {data_.get(), size_}; }

@@ -1,9 +1,7 @@
 // Minimal protobuf wire-format writers for hand-written encoders of fixed schemas.
 // ProtobufWriter writes nested messages with a one-byte length placeholder that is widened in
 // place when the body turns out longer than 127 bytes, so there is no separate sizing pass.
-// ProtobufCursor is for encoders that compute every message's exact size first (the OTLP hot
-// path): it writes through a raw pointer into space reserved once, with no capacity checks, no
-// placeholders and no moves.
+// ProtobufReverseWriter (the OTLP hot path) writes back to front, so it needs neither.
 #pragma once
 
 #include <bit>
@@ -97,62 +95,64 @@ class ProtobufWriter {
   ByteBuffer& out_;
 };
 
-namespace pb {
-enum WireType : std::uint32_t { kVarint = 0, kFixed64 = 1, kLen = 2, kFixed32 = 5 };
-
-constexpr std::size_t varint_size(std::uint64_t v) noexcept {
-  return static_cast<std::size_t>((std::bit_width(v | 1) * 9 + 64) / 64);
-}
-constexpr std::size_t tag_size(std::uint32_t field) noexcept {
-  return varint_size(static_cast<std::uint64_t>(field) << 3);
-}
-// A length-delimited field whose body is `n` bytes.
-constexpr std::size_t len_field_size(std::uint32_t field, std::size_t n) noexcept {
-  return tag_size(field) + varint_size(n) + n;
-}
-constexpr std::size_t varint_field_size(std::uint32_t field, std::uint64_t v) noexcept {
-  return tag_size(field) + varint_size(v);
-}
-}  // namespace pb
-
-// Writes into memory the caller has sized exactly; see the header comment.
-class ProtobufCursor {
+// Writes a message back to front, so each nested message's length is known when its header is
+// written (it is what was written since the message began): one pass, no sizing, no
+// placeholders, no moves. Fields, repeated elements and messages must therefore be written in
+// reverse order. The encoding ends at the back of `out`'s storage; finish() moves it to the
+// front. Marks are distances from the back, so they survive the storage growing.
+class ProtobufReverseWriter {
  public:
-  explicit ProtobufCursor(char* p) noexcept : p_(p) {}
-  char* position() const noexcept { return p_; }
+  explicit ProtobufReverseWriter(ByteBuffer& out) : out_(out) {
+    out_.clear();
+    out_.resize(out_.capacity() > 4096 ? out_.capacity() : 4096);
+    p_ = out_.data() + out_.size();
+  }
+
+  // Makes room for `n` more bytes; call before writing them.
+  void reserve(std::size_t n) {
+    if (static_cast<std::size_t>(p_ - out_.data()) < n) grow(n);
+  }
+  // Where a message ends, for len().
+  std::size_t mark() const noexcept { return written(); }
 
   void varint(std::uint64_t v) noexcept {
     if (v < 0x80) {  // tags, and the lengths of most keys and values
-      *p_++ = static_cast<char>(v);
+      *--p_ = static_cast<char>(v);
       return;
     }
-    p_ = ProtobufWriter::put_varint(p_, v);
+    std::size_t n = 1;
+    for (std::uint64_t x = v; x >= 0x80; x >>= 7) ++n;
+    p_ -= n;
+    ProtobufWriter::put_varint(p_, v);
   }
-  void tag(std::uint32_t field, pb::WireType type) noexcept { varint((field << 3) | type); }
+  void tag(std::uint32_t field, ProtobufWriter::WireType type) noexcept {
+    varint((field << 3) | type);
+  }
   void varint_field(std::uint32_t field, std::uint64_t v) noexcept {
-    tag(field, pb::kVarint);
     varint(v);
+    tag(field, ProtobufWriter::kVarint);
   }
-  // The header of a length-delimited field; its `n` body bytes follow.
-  void len(std::uint32_t field, std::size_t n) noexcept {
-    tag(field, pb::kLen);
-    varint(n);
+  // The header of the length-delimited field whose body was written since `mark`.
+  void len(std::uint32_t field, std::size_t mark) noexcept {
+    varint(written() - mark);
+    tag(field, ProtobufWriter::kLen);
   }
   void bytes_field(std::uint32_t field, const void* data, std::size_t n) noexcept {
-    len(field, n);
-    if (n) std::memcpy(p_, data, n);
-    p_ += n;
+    p_ -= n;
+    copy(p_, static_cast<const char*>(data), n);
+    varint(n);
+    tag(field, ProtobufWriter::kLen);
   }
   void string_field(std::uint32_t field, std::string_view s) noexcept {
     bytes_field(field, s.data(), s.size());
   }
   void fixed64_field(std::uint32_t field, std::uint64_t v) noexcept {
-    tag(field, pb::kFixed64);
     store_le(v);
+    tag(field, ProtobufWriter::kFixed64);
   }
   void fixed32_field(std::uint32_t field, std::uint32_t v) noexcept {
-    tag(field, pb::kFixed32);
     store_le(v);
+    tag(field, ProtobufWriter::kFixed32);
   }
   void double_field(std::uint32_t field, double v) noexcept {
     std::uint64_t bits;
@@ -160,23 +160,66 @@ class ProtobufCursor {
     fixed64_field(field, bits);
   }
 
- private:
-  // One little-endian store instead of a store per byte.
-  template <typename U>
-  void store_le(U v) noexcept {
-    if constexpr (std::endian::native == std::endian::big) v = byteswap(v);
-    std::memcpy(p_, &v, sizeof v);
-    p_ += sizeof v;
-  }
-  template <typename U>
-  static U byteswap(U v) noexcept {
-    U out = 0;
-    for (std::size_t i = 0; i < sizeof v; ++i)
-      out = static_cast<U>((out << 8) | ((v >> (8 * i)) & 0xff));
-    return out;
+  // Moves the encoding to the front of the buffer, where ByteBuffer::view() sees it.
+  void finish() noexcept {
+    const std::size_t n = written();
+    std::memmove(out_.data(), p_, n);
+    out_.resize(n);
   }
 
  private:
+  std::size_t written() const noexcept {
+    return static_cast<std::size_t>(out_.data() + out_.size() - p_);
+  }
+
+  void grow(std::size_t n) {
+    const std::size_t used = written();
+    const std::size_t old_size = out_.size();
+    std::size_t capacity = old_size * 2;
+    while (capacity - used < n) capacity *= 2;
+    out_.resize(capacity);  // may move the storage; the old bytes stay at the front
+    char* data = out_.data();
+    std::memmove(data + capacity - used, data + old_size - used, used);
+    p_ = data + capacity - used;
+  }
+
+  // Keys and most values are a few dozen bytes: two overlapping fixed-size moves copy them
+  // without a call into libc and its size dispatch.
+  static void copy(char* dst, const char* src, std::size_t n) noexcept {
+    if (n >= 8 && n <= 16) {
+      move_fixed<8>(dst, src);
+      move_fixed<8>(dst + n - 8, src + n - 8);
+    } else if (n > 16 && n <= 32) {
+      move_fixed<16>(dst, src);
+      move_fixed<16>(dst + n - 16, src + n - 16);
+    } else if (n >= 4 && n < 8) {
+      move_fixed<4>(dst, src);
+      move_fixed<4>(dst + n - 4, src + n - 4);
+    } else if (n > 0) {
+      std::memcpy(dst, src, n);
+    }
+  }
+  template <std::size_t N>
+  static void move_fixed(char* dst, const char* src) noexcept {
+    char tmp[N];
+    std::memcpy(tmp, src, N);
+    std::memcpy(dst, tmp, N);
+  }
+  // One little-endian store instead of a store per byte.
+  template <typename U>
+  void store_le(U v) noexcept {
+    if constexpr (std::endian::native == std::endian::big) {
+      U swapped = 0;
+      for (std::size_t i = 0; i < sizeof v; ++i) {
+        swapped = static_cast<U>((swapped << 8) | ((v >> (8 * i)) & 0xff));
+      }
+      v = swapped;
+    }
+    p_ -= sizeof v;
+    std::memcpy(p_, &v, sizeof v);
+  }
+
+  ByteBuffer& out_;
   char* p_;
 };
 
