@@ -191,6 +191,7 @@ struct Group {
 
 std::vector<Group> groups_of(std::span<const SpanData* const> spans) {
   std::vector<Group> groups;
+  groups.reserve(4);  // usually one resource with a scope or two
   for_each_resource(spans, [&](const Resource* r, std::size_t first) {
     for_each_scope(spans, r, first, [&](const InstrumentationScope* sc, std::size_t from) {
       groups.push_back({r, sc, from});
