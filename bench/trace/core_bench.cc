@@ -125,7 +125,8 @@ void BM_EnqueueTwoThreads(benchmark::State& state) {
     state.SetIterationTime(elapsed);
     provider->shutdown(std::chrono::seconds(10));
     const TracerStats stats = provider->stats();
-    if (stats.spans_ended != stats.processor.spans_exported + stats.processor.spans_dropped)
+    if (stats.spans_ended != 2u * kSpansPerThread ||
+        stats.spans_ended != stats.processor.spans_exported + stats.processor.spans_dropped)
       exact = 0;
     spans += 2.0 * kSpansPerThread;
     dropped += static_cast<double>(stats.processor.spans_dropped);

@@ -61,7 +61,8 @@ struct BatchSpanProcessor::State {
 
   std::vector<SpanData*> batch;
 
-  void enqueue(SpanData* span) noexcept;
+  [[gnu::always_inline]] void enqueue(SpanData* span) noexcept;
+  [[gnu::noinline]] void wake_if_needed() noexcept;
   void run() noexcept;
   // Exports up to `limit` spans in batches; stops early at a partial batch unless `all`.
   void drain(std::size_t limit, bool all) noexcept;
@@ -80,7 +81,7 @@ struct BatchSpanProcessor::State {
   }
 };
 
-void BatchSpanProcessor::State::enqueue(SpanData* span) noexcept {
+inline void BatchSpanProcessor::State::enqueue(SpanData* span) noexcept {
   const std::int64_t pos = stopping.load(std::memory_order_relaxed) ? -1 : queue.try_push(span);
   if (pos < 0) {
     dropped.add();
@@ -89,7 +90,10 @@ void BatchSpanProcessor::State::enqueue(SpanData* span) noexcept {
   }
   // Wake the exporter once per `wake_interval` spans, unless it is polling. Using the slot
   // position avoids reading the consumer's side of the queue (a cache miss) on every span.
-  if ((static_cast<std::uint64_t>(pos) & wake_mask) != wake_mask) return;
+  if ((static_cast<std::uint64_t>(pos) & wake_mask) == wake_mask) wake_if_needed();
+}
+
+void BatchSpanProcessor::State::wake_if_needed() noexcept {
   std::atomic_thread_fence(std::memory_order_seq_cst);  // pairs with the fence in run()
   // A polling exporter is still woken when this thread's ring is half full, so a poll that
   // comes late does not make it drop spans.

@@ -22,6 +22,9 @@ struct ProviderCore {
   bool tsc_clock = false;      // clock is the system clock on the TSC: spans read it inline
   SamplerShortcuts shortcuts;  // the sampler's, read once
   bool enabled = true;
+  // The processor counts every span it is handed (queued + dropped), so ends of sampled spans
+  // need no counter of their own here.
+  bool processor_counts_ends = false;
   std::atomic<bool> shut_down{false};
   std::atomic<bool> processor_stopped{false};  // shutdown finished within its timeout
 
@@ -53,11 +56,12 @@ struct ProviderCore {
 
   // Hands an ended span to the processor, or recycles it when nothing will export it.
   void finish(SpanData* span) noexcept {
-    spans_ended.add();
     // After shutdown the processor still receives spans, so it can count them as dropped.
     if (span->context.is_sampled() && processor != nullptr) {
+      if (!processor_counts_ends) spans_ended.add();
       processor->on_end(span);
     } else {
+      spans_ended.add();
       recycle_span_data(span);
     }
   }

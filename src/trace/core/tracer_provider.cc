@@ -30,6 +30,7 @@ Expected<std::unique_ptr<TracerProvider>> TracerProvider::create(TracerProviderO
   core->sampler = options.sampler ? std::move(options.sampler)
                                   : make_parent_based_sampler(make_always_on_sampler());
   core->processor = std::move(options.processor);
+  core->processor_counts_ends = dynamic_cast<BatchSpanProcessor*>(core->processor.get()) != nullptr;
   core->limits = options.limits;
   core->clock = options.clock ? options.clock : &system_clock();
   core->tsc_clock = core->clock == &system_clock() && detail::TscClock::available();
@@ -94,9 +95,11 @@ bool TracerProvider::shutdown(std::chrono::milliseconds timeout) noexcept {
 TracerStats TracerProvider::stats() const noexcept {
   TracerStats s;
   s.spans_started = core_->spans_started.load();
-  s.spans_ended = core_->spans_ended.load();
   s.spans_not_sampled = core_->spans_not_sampled.load();
   if (core_->processor) s.processor = core_->processor->stats();
+  s.spans_ended = core_->spans_ended.load();
+  if (core_->processor_counts_ends)
+    s.spans_ended += s.processor.spans_queued + s.processor.spans_dropped;
   return s;
 }
 
