@@ -115,6 +115,16 @@ TEST(PropagationBaggage, SerializeRespectsLimits) {
   EXPECT_EQ(baggage::serialize(big), "small=1");
 }
 
+// The propagator probes for two headers first; more than that must still all be read, in order.
+TEST(PropagationBaggage, PropagatorReadsEveryHeaderBeyondTheFirstTwo) {
+  auto p = make_baggage_propagator();
+  auto ctx = testing::extract(
+      *p, testing::Headers{{"baggage", "a=1"}, {"baggage", "b=2"}, {"baggage", "c=3,a=4"}});
+  ASSERT_EQ(ctx.baggage.entries.size(), 3u);
+  EXPECT_EQ(ctx.baggage.find("c")->value, "3");
+  EXPECT_EQ(ctx.baggage.find("a")->value, "4");  // the later header wins
+}
+
 TEST(PropagationBaggage, PropagatorCarriesNoContext) {
   auto p = make_baggage_propagator();
   bool found = true;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -26,14 +27,16 @@ class BaggagePropagator final : public pd::Format {
     return false;
   }
 
+  // Runs on every request, which rarely carries baggage: a small probe first, so the common case
+  // does not clear room for kMaxHeaders values.
   void extract_baggage(const CarrierReader& carrier, Baggage& out) const noexcept override {
-    std::array<std::string_view, kMaxHeaders> values;
-    const std::size_t n = carrier.get_all(kHeader, values.data(), values.size());
+    std::array<std::string_view, 2> few;
+    const std::size_t n = carrier.get_all(kHeader, few.data(), few.size());
     if (n == 0) return;
-    try {
-      parse({values.data(), std::min(n, values.size())}, out);
-    } catch (...) {  // out of memory: keep what was parsed
-    }
+    if (n <= few.size()) return parse_values({few.data(), n}, out);
+    std::array<std::string_view, kMaxHeaders> values;
+    const std::size_t all = carrier.get_all(kHeader, values.data(), values.size());
+    parse_values({values.data(), std::min(all, values.size())}, out);
   }
 
   void inject(const SpanContext& context, const Baggage& baggage,
@@ -48,6 +51,14 @@ class BaggagePropagator final : public pd::Format {
   }
 
   std::string_view name() const noexcept override { return "baggage"; }
+
+ private:
+  static void parse_values(std::span<const std::string_view> values, Baggage& out) noexcept {
+    try {
+      parse(values, out);
+    } catch (...) {  // out of memory: keep what was parsed
+    }
+  }
 };
 
 }  // namespace
