@@ -36,6 +36,20 @@ json::value decode_otlp(std::string_view body, const char* mode) {
   return r.value;
 }
 
+json::value encode_and_decode_protobuf(const testing::SpanSet& set) {
+  ByteBuffer out;
+  otlp::encode_protobuf(set.view(), out);
+  return decode_otlp(out.view(), "proto");
+}
+
+// The spans of the first resource's first scope (the decoder's JSON form).
+const json::array& first_scope_spans(const json::value& doc) {
+  EXPECT_TRUE(doc.is_array()) << doc;
+  static const json::array none;
+  if (!doc.is_array() || doc.as_array().empty()) return none;
+  return at(doc.as_array()[0].as_object().at("scopeSpans").as_array()[0], {"spans"}).as_array();
+}
+
 void check_otlp(const json::value& doc, const testing::SpanSet& set) {
   ASSERT_TRUE(doc.is_array()) << doc;
   const auto& rs = doc.as_array();
@@ -115,10 +129,7 @@ void check_otlp(const json::value& doc, const testing::SpanSet& set) {
 
 TEST(OtlpEncoding, ProtobufDecodesWithGeneratedOtelCode) {
   auto set = make_span_set();
-  auto spans = set.view();
-  ByteBuffer out;
-  otlp::encode_protobuf(spans, out);
-  check_otlp(decode_otlp(out.view(), "proto"), set);
+  check_otlp(encode_and_decode_protobuf(set), set);
 }
 
 TEST(OtlpEncoding, JsonFollowsOtlpJsonRules) {
@@ -144,19 +155,16 @@ TEST(OtlpEncoding, LargeBatchWithLongValuesDecodes) {
     s.attributes.set("long", std::string_view(long_value).substr(0, 100 + i * 10),
                      testing::test_limits(), 128);
   }
-  ByteBuffer out;
-  otlp::encode_protobuf(set.view(), out);
-  auto doc = decode_otlp(out.view(), "proto");
-  ASSERT_TRUE(doc.is_array()) << doc;
-  const auto& spans =
-      at(doc.as_array()[0].as_object().at("scopeSpans").as_array()[0], {"spans"}).as_array();
+  const json::value doc = encode_and_decode_protobuf(set);
+  const auto& spans = first_scope_spans(doc);
   ASSERT_EQ(spans.size(), 300u);
   EXPECT_EQ(str(at(spans[299], {"name"})), "span-299");
   EXPECT_EQ(str(at(spans[299], {"attributes", "long", "value"})).size(), 100u + 2990u);
 }
 
-// The protobuf encoder sizes every message before writing it, so each length that changes the
-// size of its own varint (127/128, 16383/16384 bytes) must come out exactly right, at every level.
+// The protobuf encoder writes back to front and prefixes each message with the length written
+// since it began, so each length that changes the size of its own varint (127/128,
+// 16383/16384 bytes) must come out exactly right, at every level.
 TEST(OtlpEncoding, ProtobufLengthsAtVarintBoundariesDecode) {
   testing::SpanSet set;
   set.resource = Resource::create({"svc", "", "", "h", {}});
@@ -178,12 +186,8 @@ TEST(OtlpEncoding, ProtobufLengthsAtVarintBoundariesDecode) {
     s.add_event("second", s.start_unix_ns + 2, {}, lim);  // over max_events: counted
     s.status = {StatusCode::kError, std::string(len, 'm')};
   }
-  ByteBuffer out;
-  otlp::encode_protobuf(set.view(), out);
-  auto doc = decode_otlp(out.view(), "proto");
-  ASSERT_TRUE(doc.is_array()) << doc;
-  const auto& spans =
-      at(doc.as_array()[0].as_object().at("scopeSpans").as_array()[0], {"spans"}).as_array();
+  const json::value doc = encode_and_decode_protobuf(set);
+  const auto& spans = first_scope_spans(doc);
   ASSERT_EQ(spans.size(), std::size(lengths));
   for (std::size_t i = 0; i < std::size(lengths); ++i) {
     SCOPED_TRACE(lengths[i]);

@@ -152,22 +152,18 @@ inline bool same_text(std::string_view a, std::string_view b) noexcept {
   const char* x = a.data();
   const char* y = b.data();
   if (n > 16) return std::memcmp(x, y, n) == 0;
-  if (n >= 8) {
-    std::uint64_t x0, x1, y0, y1;
-    std::memcpy(&x0, x, 8);
-    std::memcpy(&y0, y, 8);
-    std::memcpy(&x1, x + n - 8, 8);
-    std::memcpy(&y1, y + n - 8, 8);
+  // The first and the last word of each side; for n between the word size and twice it, the
+  // two words cover every byte.
+  auto same_ends = [&]<typename Word>(Word) {
+    Word x0, x1, y0, y1;
+    std::memcpy(&x0, x, sizeof(Word));
+    std::memcpy(&y0, y, sizeof(Word));
+    std::memcpy(&x1, x + n - sizeof(Word), sizeof(Word));
+    std::memcpy(&y1, y + n - sizeof(Word), sizeof(Word));
     return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
-  if (n >= 4) {
-    std::uint32_t x0, x1, y0, y1;
-    std::memcpy(&x0, x, 4);
-    std::memcpy(&y0, y, 4);
-    std::memcpy(&x1, x + n - 4, 4);
-    std::memcpy(&y1, y + n - 4, 4);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
+  };
+  if (n >= 8) return same_ends(std::uint64_t{});
+  if (n >= 4) return same_ends(std::uint32_t{});
   for (std::size_t i = 0; i < n; ++i) {
     if (x[i] != y[i]) return false;
   }
