@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "unit/test_support.h"
 
@@ -172,6 +173,44 @@ TEST(Pooling, RecycledRecordsForgetLinksDroppedCountsAndStatus) {
     EXPECT_EQ(spans[i].status.code, StatusCode::kUnset);
     EXPECT_TRUE(spans[i].status.message.empty());
   }
+}
+
+TEST(Pooling, ArrayValuesSurviveRecyclingAndCopies) {
+  auto r = make_recording_provider();
+  const std::int64_t ints[] = {1, 2, 3};
+  const std::string_view words[] = {"a", "bc"};
+  for (int i = 0; i < 3; ++i) {
+    Span s = r.tracer().start_span("arrays");
+    if (i == 1) {
+      s.set_attribute("v", "text");
+    } else {
+      s.set_attribute("v", std::span<const std::int64_t>(ints));
+      s.set_attribute("w", std::span<const std::string_view>(words));
+    }
+  }
+  const auto spans = r.spans->spans();  // copies of the records
+  ASSERT_EQ(spans.size(), 3u);
+  for (int i : {0, 2}) {
+    const AttributeValue* v = spans[i].attributes.find("v");
+    ASSERT_NE(v, nullptr);
+    ASSERT_EQ(v->type(), AttributeType::kIntArray);
+    EXPECT_EQ(std::vector<std::int64_t>(v->int_array().begin(), v->int_array().end()),
+              (std::vector<std::int64_t>{1, 2, 3}));
+    const AttributeValue* w = spans[i].attributes.find("w");
+    ASSERT_NE(w, nullptr);
+    ASSERT_EQ(w->string_array().size(), 2u);
+    EXPECT_EQ(w->string_array()[1], "bc");
+  }
+  const AttributeValue* text = spans[1].attributes.find("v");
+  ASSERT_NE(text, nullptr);
+  EXPECT_EQ(text->type(), AttributeType::kString);
+  EXPECT_EQ(text->as_string(), "text");
+  EXPECT_EQ(spans[1].attributes.find("w"), nullptr);
+  AttributeValue assigned;
+  assigned = *spans[0].attributes.find("v");
+  AttributeValue moved = std::move(assigned);
+  EXPECT_EQ(moved.int_array().size(), 3u);
+  EXPECT_EQ(moved.int_array()[2], 3);
 }
 
 }  // namespace

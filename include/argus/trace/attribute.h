@@ -6,6 +6,7 @@
 #include <concepts>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -107,24 +108,36 @@ struct KeyValue {
 };
 
 // Owned attribute value. Holds one alternative at a time; the buffers of the others are kept
-// (empty) so a recycled record can be refilled without allocating.
+// (empty) so a recycled record can be refilled without allocating. Arrays are rare, so their
+// buffers live apart, created on first use: a scalar or string attribute takes 56 bytes, and a
+// span's attributes fewer cache lines.
 class AttributeValue {
  public:
+  AttributeValue() noexcept;
+  AttributeValue(const AttributeValue& other);
+  AttributeValue& operator=(const AttributeValue& other);
+  AttributeValue(AttributeValue&&) noexcept;
+  AttributeValue& operator=(AttributeValue&&) noexcept;
+  ~AttributeValue();
+
   AttributeType type() const noexcept { return type_; }
   bool as_bool() const noexcept { return scalar_.b; }
   std::int64_t as_int() const noexcept { return scalar_.i; }
   double as_double() const noexcept { return scalar_.d; }
   std::string_view as_string() const noexcept { return str_; }
-  std::span<const std::uint8_t> bool_array() const noexcept { return bools_; }
-  std::span<const std::int64_t> int_array() const noexcept { return ints_; }
-  std::span<const double> double_array() const noexcept { return doubles_; }
-  std::span<const std::string> string_array() const noexcept { return strings_; }
+  std::span<const std::uint8_t> bool_array() const noexcept;
+  std::span<const std::int64_t> int_array() const noexcept;
+  std::span<const double> double_array() const noexcept;
+  std::span<const std::string> string_array() const noexcept;
 
   // Copies `v`, truncating strings to `max_length` bytes at a UTF-8 boundary and replacing
   // invalid UTF-8 with U+FFFD. Returns true if anything was truncated.
   bool assign(const AttributeView& v, std::size_t max_length) noexcept;
 
  private:
+  struct Arrays;
+  Arrays& arrays();
+
   AttributeType type_ = AttributeType::kBool;
   union {
     bool b;
@@ -132,10 +145,7 @@ class AttributeValue {
     double d;
   } scalar_{};
   std::string str_;
-  std::vector<std::uint8_t> bools_;
-  std::vector<std::int64_t> ints_;
-  std::vector<double> doubles_;
-  std::vector<std::string> strings_;
+  std::unique_ptr<Arrays> arrays_;
 };
 
 struct Attribute {

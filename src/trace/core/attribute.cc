@@ -70,6 +70,48 @@ bool assign_utf8_copy(std::string& out, std::string_view in, std::size_t max_byt
   return false;
 }
 
+struct AttributeValue::Arrays {
+  std::vector<std::uint8_t> bools;
+  std::vector<std::int64_t> ints;
+  std::vector<double> doubles;
+  std::vector<std::string> strings;
+};
+
+AttributeValue::AttributeValue() noexcept = default;
+
+AttributeValue::AttributeValue(const AttributeValue& other)
+    : type_(other.type_),
+      scalar_(other.scalar_),
+      str_(other.str_),
+      arrays_(other.arrays_ ? std::make_unique<Arrays>(*other.arrays_) : nullptr) {}
+
+AttributeValue& AttributeValue::operator=(const AttributeValue& other) {
+  if (this != &other) *this = AttributeValue(other);
+  return *this;
+}
+
+AttributeValue::AttributeValue(AttributeValue&&) noexcept = default;
+AttributeValue& AttributeValue::operator=(AttributeValue&&) noexcept = default;
+AttributeValue::~AttributeValue() = default;
+
+AttributeValue::Arrays& AttributeValue::arrays() {
+  if (!arrays_) arrays_ = std::make_unique<Arrays>();
+  return *arrays_;
+}
+
+std::span<const std::uint8_t> AttributeValue::bool_array() const noexcept {
+  return arrays_ ? std::span<const std::uint8_t>(arrays_->bools) : std::span<const std::uint8_t>{};
+}
+std::span<const std::int64_t> AttributeValue::int_array() const noexcept {
+  return arrays_ ? std::span<const std::int64_t>(arrays_->ints) : std::span<const std::int64_t>{};
+}
+std::span<const double> AttributeValue::double_array() const noexcept {
+  return arrays_ ? std::span<const double>(arrays_->doubles) : std::span<const double>{};
+}
+std::span<const std::string> AttributeValue::string_array() const noexcept {
+  return arrays_ ? std::span<const std::string>(arrays_->strings) : std::span<const std::string>{};
+}
+
 bool AttributeValue::assign(const AttributeView& v, std::size_t max_length) noexcept {
   type_ = v.type();
   bool truncated = false;
@@ -88,25 +130,27 @@ bool AttributeValue::assign(const AttributeView& v, std::size_t max_length) noex
       break;
     case AttributeType::kBoolArray: {
       auto a = v.bool_array();
-      bools_.assign(a.begin(), a.end());
+      arrays().bools.assign(a.begin(), a.end());
       break;
     }
     case AttributeType::kIntArray: {
       auto a = v.int_array();
-      ints_.assign(a.begin(), a.end());
+      arrays().ints.assign(a.begin(), a.end());
       break;
     }
     case AttributeType::kDoubleArray: {
       auto a = v.double_array();
-      doubles_.assign(a.begin(), a.end());
+      arrays().doubles.assign(a.begin(), a.end());
       break;
     }
-    case AttributeType::kStringArray:
-      strings_.resize(v.array_size());
-      for (std::size_t i = 0; i < strings_.size(); ++i) {
-        truncated |= assign_utf8(strings_[i], v.string_at(i), max_length);
+    case AttributeType::kStringArray: {
+      auto& strings = arrays().strings;
+      strings.resize(v.array_size());
+      for (std::size_t i = 0; i < strings.size(); ++i) {
+        truncated |= assign_utf8(strings[i], v.string_at(i), max_length);
       }
       break;
+    }
   }
   return truncated;
 }
