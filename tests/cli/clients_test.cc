@@ -72,11 +72,6 @@ class StubApi {
   std::vector<Seen> seen_;
 };
 
-ProcessResult argus(std::vector<std::string> args) {
-  args.insert(args.begin(), ARGUS_BIN);
-  return run_process(args, {});
-}
-
 TEST(ArgusClients, CreateSendsHydraShapedJsonAndPrintsATable) {
   StubApi api(1, 201,
               R"({"client_id":"c1","client_secret":"s3cr3t","client_name":"svc",)"

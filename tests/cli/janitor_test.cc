@@ -15,13 +15,6 @@
 namespace argus::testing {
 namespace {
 
-using Env = std::map<std::string, std::string>;
-
-ProcessResult argus(std::vector<std::string> args, const Env& env = {}) {
-  args.insert(args.begin(), ARGUS_BIN);
-  return run_process(args, env);
-}
-
 std::int64_t now_s() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())

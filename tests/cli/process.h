@@ -91,4 +91,14 @@ inline ProcessResult run_process(const std::vector<std::string>& args,
   return result;
 }
 
+using Env = std::map<std::string, std::string>;
+
+#ifdef ARGUS_BIN
+// Runs the argus executable under test.
+inline ProcessResult argus(std::vector<std::string> args, const Env& env = {}) {
+  args.insert(args.begin(), ARGUS_BIN);
+  return run_process(args, env);
+}
+#endif
+
 }  // namespace argus::testing

@@ -13,13 +13,6 @@
 namespace argus::testing {
 namespace {
 
-using Env = std::map<std::string, std::string>;
-
-ProcessResult argus(std::vector<std::string> args, const Env& env = {}) {
-  args.insert(args.begin(), ARGUS_BIN);
-  return run_process(args, env);
-}
-
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);

@@ -11,13 +11,6 @@ namespace {
 namespace json = boost::json;
 using boost::beast::http::verb;
 
-#define START_HARNESS(h, ...)                                                 \
-  auto h = Harness::start(__VA_ARGS__);                                       \
-  if (!h) {                                                                   \
-    if (!::testing::Test::HasFailure()) GTEST_SKIP() << Harness::skip_reason; \
-    return;                                                                   \
-  }
-
 bool is_json_error(const HttpResult& r) {
   auto v = r.json();
   return v.is_object() && v.as_object().contains("error") &&

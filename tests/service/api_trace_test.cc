@@ -17,13 +17,6 @@ using argus::trace::SpanKind;
 using boost::beast::http::verb;
 using namespace std::chrono_literals;
 
-#define START_HARNESS(h, ...)                                                 \
-  auto h = Harness::start(__VA_ARGS__);                                       \
-  if (!h) {                                                                   \
-    if (!::testing::Test::HasFailure()) GTEST_SKIP() << Harness::skip_reason; \
-    return;                                                                   \
-  }
-
 TEST(ServiceTrace, SeedExampleDuplicateClientIs409WithItsTrace) {
   HarnessOptions options;
   options.bcrypt_cost = 10;

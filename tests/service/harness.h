@@ -73,4 +73,13 @@ std::string span_text(const argus::trace::SpanData& span);
 // A client id no other test (or earlier run against a shared server) uses.
 std::string unique_id(const std::string& prefix);
 
+// In a test body: starts a harness named `h`, or skips the test when its back end is not
+// available (and fails it when starting failed for another reason).
+#define START_HARNESS(h, ...)                                                 \
+  auto h = Harness::start(__VA_ARGS__);                                       \
+  if (!h) {                                                                   \
+    if (!::testing::Test::HasFailure()) GTEST_SKIP() << Harness::skip_reason; \
+    return;                                                                   \
+  }
+
 }  // namespace argus::service_test

@@ -15,13 +15,6 @@ namespace {
 using boost::beast::http::verb;
 using namespace std::chrono_literals;
 
-#define START_HARNESS(h, ...)                                                 \
-  auto h = Harness::start(__VA_ARGS__);                                       \
-  if (!h) {                                                                   \
-    if (!::testing::Test::HasFailure()) GTEST_SKIP() << Harness::skip_reason; \
-    return;                                                                   \
-  }
-
 // The request log line for `path`, or "".
 std::string line_for(const std::string& logs, const std::string& path) {
   std::size_t pos = 0;
