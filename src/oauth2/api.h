@@ -27,7 +27,6 @@ struct ApiContext {
 argus::store::CallContext call_context(const http::Request& request);
 // Maps a store failure to an HTTP error (404, 409, 400, 503, 500).
 http::Response store_error(const argus::store::Error& error);
-std::int64_t unix_now();
 
 // /admin/clients... and the legacy /clients... paths.
 void add_client_routes(http::Router& router, ApiContext& api, std::string_view prefix);

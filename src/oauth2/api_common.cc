@@ -1,5 +1,3 @@
-#include <chrono>
-
 #include "oauth2/api.h"
 
 namespace argus::oauth2 {
@@ -28,12 +26,6 @@ http::Response store_error(const argus::store::Error& error) {
       break;
   }
   return http::json_error(500, "server_error", "The database failed to handle the request.");
-}
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace argus::oauth2

@@ -98,7 +98,7 @@ std::variant<Client, Response> authenticate(ApiContext& api, const Request& req,
   bool ok = api.hasher.compare(client->client_secret_hash, c.secret, req.span_context);
   if (!ok || client->token_endpoint_auth_method != c.method)
     return invalid_client("Client authentication failed.");
-  if (client->client_secret_expires_at != 0 && client->client_secret_expires_at < unix_now())
+  if (client->client_secret_expires_at != 0 && client->client_secret_expires_at < store::unix_now())
     return invalid_client("The client secret has expired.");
   return std::move(*client);
 }
@@ -144,7 +144,7 @@ Response token(ApiContext& api, Request& req) {
   record.subject = client.client_id;
   for (auto s : scopes) record.scope += (record.scope.empty() ? "" : " ") + std::string(s);
   record.audience = std::move(audience);
-  record.issued_at = unix_now();
+  record.issued_at = store::unix_now();
   record.expires_at = record.issued_at + api.token_ttl.count();
   auto stored = api.store->insert_token(record, call_context(req));
   if (!stored) return no_store(store_error(stored.error()));
@@ -199,7 +199,7 @@ Response introspect(ApiContext& api, Request& req) {
     if (record.error().code == argus::store::Error::Code::not_found) return inactive();
     return store_error(record.error());
   }
-  if (record->revoked || record->expires_at <= unix_now()) return inactive();
+  if (record->revoked || record->expires_at <= store::unix_now()) return inactive();
   if (const std::string* wanted = form.get("scope")) {
     auto granted = split_spaces(record->scope);
     for (auto s : split_spaces(*wanted))

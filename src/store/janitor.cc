@@ -5,12 +5,6 @@
 namespace argus::store {
 namespace {
 
-std::int64_t system_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 trace::Span start(trace::Tracer* tracer, std::string_view name, const trace::SpanContext* parent,
                   std::span<const trace::KeyValue> attributes = {}) {
   if (tracer == nullptr) return {};
@@ -30,7 +24,7 @@ void fail(trace::Span& span, const Error& error) {
 PurgeReport purge_expired_tokens(Store& store, const PurgeOptions& options,
                                  const CallContext& ctx) {
   PurgeReport report;
-  const std::int64_t now = options.now ? options.now() : system_now();
+  const std::int64_t now = options.now ? options.now() : unix_now();
   TokenPurgeBatch batch;
   batch.expired_before = now;
   batch.issued_before = now - options.keep_if_younger.count();

@@ -91,12 +91,6 @@ std::string render(std::string_view text, const Driver& driver) {
   return out;
 }
 
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 Result<std::int64_t> to_int(std::string_view text) {
   std::int64_t value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -300,7 +294,7 @@ Result<int> SqlStore::migrate(const CallContext& ctx) {
         for (auto text : m.statements) {
           if (auto r = s.simple(text, "MIGRATE"); !r) return r.error();
         }
-        auto ins = s.exec(Stmt::kInsertMigration, {std::int64_t{m.version}, m.name, now_seconds()});
+        auto ins = s.exec(Stmt::kInsertMigration, {std::int64_t{m.version}, m.name, unix_now()});
         if (!ins) return ins.error();
         return true;
       });
@@ -314,7 +308,7 @@ Result<int> SqlStore::migrate(const CallContext& ctx) {
 Result<Client> SqlStore::create_client(const Client& in, const CallContext& ctx) {
   if (auto r = codec::check_client(in); !r) return r.error();
   Client c = in;
-  auto now = now_seconds();
+  auto now = unix_now();
   if (c.created_at == 0) c.created_at = now;
   if (c.updated_at == 0) c.updated_at = now;
   EncodedLists lists(c);
@@ -383,7 +377,7 @@ Result<ClientPage> SqlStore::list_clients(const ClientFilter& filter, const Page
 Result<Client> SqlStore::update_client(const Client& in, const CallContext& ctx) {
   if (auto r = codec::check_client(in); !r) return r.error();
   Client c = in;
-  if (c.updated_at == 0) c.updated_at = now_seconds();
+  if (c.updated_at == 0) c.updated_at = unix_now();
   EncodedLists lists(c);
   return run<Client>(ctx, [&](Session& s) {
     return transact<Client>(s, [&]() -> Result<Client> {
@@ -490,3 +484,13 @@ Result<std::int64_t> SqlStore::delete_expired_tokens_batch(const TokenPurgeBatch
 }
 
 }  // namespace argus::store::sql
+
+namespace argus::store {
+
+std::int64_t unix_now() noexcept {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace argus::store

@@ -76,6 +76,9 @@ class Result<void> {
   bool ok_ = true;
 };
 
+// The current time in the unit of every stored time: Unix seconds.
+std::int64_t unix_now() noexcept;
+
 // Per-call options. The API engineer passes the request span's context explicitly because calls
 // run on worker threads where the thread-local current span is not the request's.
 struct CallContext {

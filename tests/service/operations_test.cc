@@ -35,25 +35,27 @@ bool is_json_object(const std::string& line) {
 
 TEST(ServiceLive, LogFormatAndLevelSwitchWithoutRestart) {
   START_HARNESS(h);
+  // A request for an unknown client, logged under the settings in force; returns its path.
+  auto request = [&](const std::string& label) {
+    std::string path = "/admin/clients/" + unique_id(label);
+    EXPECT_EQ(http_request(h->admin_port(), verb::get, path).status, 404u);
+    return path;
+  };
   argus::config::Config config;
-  std::string first = "/admin/clients/" + unique_id("text");
-  EXPECT_EQ(http_request(h->admin_port(), verb::get, first).status, 404u);
+  std::string first = request("text");
 
   config.log.format = "json";
   h->service().apply_live_settings(config);
-  std::string second = "/admin/clients/" + unique_id("json");
-  EXPECT_EQ(http_request(h->admin_port(), verb::get, second).status, 404u);
+  std::string second = request("json");
 
   config.log.format = "text";
   config.log.level = "error";  // request lines are info: none now
   h->service().apply_live_settings(config);
-  std::string third = "/admin/clients/" + unique_id("quiet");
-  EXPECT_EQ(http_request(h->admin_port(), verb::get, third).status, 404u);
+  std::string third = request("quiet");
 
   config.log.level = "info";
   h->service().apply_live_settings(config);
-  std::string fourth = "/admin/clients/" + unique_id("back");
-  EXPECT_EQ(http_request(h->admin_port(), verb::get, fourth).status, 404u);
+  std::string fourth = request("back");
 
   h->stop_and_join();
   std::string logs = h->logs();
