@@ -43,7 +43,7 @@ struct BatchSpanProcessor::State {
   // in a virtual machine, an inter-processor interrupt: tens of nanoseconds per span at high
   // rates.
   std::atomic<bool> polling{false};
-  static constexpr std::chrono::microseconds kPollInterval{50};
+  static constexpr std::chrono::microseconds kPollInterval{20};
   std::atomic<bool> stopping{false};
 
   std::mutex mutex;
@@ -98,7 +98,7 @@ void BatchSpanProcessor::State::wake_if_needed() noexcept {
   // A polling exporter is still woken when this thread's ring is half full, so a poll that
   // comes late does not make it drop spans.
   const bool needed = !polling.load(std::memory_order_relaxed) ||
-                      queue.caller_backlog() >= options.max_queue_size / 2;
+                      queue.caller_backlog() >= options.max_queue_size / 4 * 3;
   if (needed && !wake_requested.load(std::memory_order_relaxed) && !wake_requested.exchange(true)) {
     std::lock_guard lock(mutex);
     wake_cv.notify_one();
