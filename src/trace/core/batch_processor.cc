@@ -95,8 +95,8 @@ inline void BatchSpanProcessor::State::enqueue(SpanData* span) noexcept {
 
 void BatchSpanProcessor::State::wake_if_needed() noexcept {
   std::atomic_thread_fence(std::memory_order_seq_cst);  // pairs with the fence in run()
-  // A polling exporter is still woken when this thread's ring is half full, so a poll that
-  // comes late does not make it drop spans.
+  // A polling exporter is still woken when this thread's ring is three-quarters full, so a
+  // poll that comes late does not make it drop spans.
   const bool needed = !polling.load(std::memory_order_relaxed) ||
                       queue.caller_backlog() >= options.max_queue_size / 4 * 3;
   if (needed && !wake_requested.load(std::memory_order_relaxed) && !wake_requested.exchange(true)) {
