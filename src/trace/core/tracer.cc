@@ -58,6 +58,7 @@ SamplingResult decide(detail::ProviderCore& core, const SpanContext* parent,
 [[gnu::noinline]] void set_start_attributes(SpanData& data, const SpanLimits& limits,
                                             std::span<const KeyValue> given,
                                             std::span<const KeyValue> from_sampler) noexcept {
+  data.attributes.prefetch(given.size() + from_sampler.size());
   for (const KeyValue& kv : given)
     data.attributes.set(kv.key, kv.value, limits, limits.max_attributes);
   for (const KeyValue& kv : from_sampler) {

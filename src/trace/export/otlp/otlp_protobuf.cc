@@ -204,6 +204,9 @@ void write_scope_spans(ProtobufReverseWriter& w, std::span<const SpanData* const
                        const Group& g) {
   const std::size_t ss = w.mark();
   for (std::size_t i = spans.size(); i-- > g.first;) {
+    // Records were written on other threads' cores: fetch the next one's attributes while this
+    // one is encoded (grouping has already read its lines).
+    if (i > g.first) spans[i - 1]->attributes.prefetch(spans[i - 1]->attributes.size());
     if (spans[i]->resource == g.resource && spans[i]->scope == g.scope) write_span(w, *spans[i]);
   }
   write_scope(w, g.scope);
