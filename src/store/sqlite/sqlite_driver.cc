@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <charconv>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,19 @@ Error to_error(int rc) {
     default:
       return {Error::Code::internal, message};
   }
+}
+
+// A column as text, the form every driver returns. Integers are formatted here: asking SQLite
+// for their text makes it convert into a buffer it allocates for the purpose.
+std::string column_text(sqlite3_stmt* st, int column) {
+  if (sqlite3_column_type(st, column) == SQLITE_INTEGER) {
+    char digits[24];
+    auto end = std::to_chars(digits, digits + sizeof digits, sqlite3_column_int64(st, column)).ptr;
+    return std::string(digits, end);
+  }
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st, column));
+  const auto size = static_cast<std::size_t>(sqlite3_column_bytes(st, column));
+  return text ? std::string(text, size) : std::string();
 }
 
 class SqliteConnection final : public sql::Connection {
@@ -116,11 +130,7 @@ class SqliteConnection final : public sql::Connection {
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       auto& row = out.rows.emplace_back();
       row.reserve(static_cast<std::size_t>(columns));
-      for (int c = 0; c < columns; ++c) {
-        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
-        int size = sqlite3_column_bytes(st, c);
-        row.emplace_back(text ? std::string(text, static_cast<std::size_t>(size)) : std::string());
-      }
+      for (int c = 0; c < columns; ++c) row.push_back(column_text(st, c));
     }
     if (rc != SQLITE_DONE) return to_error(sqlite3_extended_errcode(db_));
     if (!sqlite3_stmt_readonly(st)) out.affected = sqlite3_changes64(db_);
