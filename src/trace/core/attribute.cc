@@ -112,18 +112,25 @@ std::span<const std::string> AttributeValue::string_array() const noexcept {
   return arrays_ ? std::span<const std::string>(arrays_->strings) : std::span<const std::string>{};
 }
 
+// Stores only what changed: a recycled record is often refilled with the values it held, and a
+// line left unwritten is one the export thread, which read it last, need not fetch again.
+template <typename T>
+void store_if_changed(T& slot, T value) noexcept {
+  if (std::memcmp(&slot, &value, sizeof(T)) != 0) slot = value;
+}
+
 bool AttributeValue::assign(const AttributeView& v, std::size_t max_length) noexcept {
-  type_ = v.type();
+  store_if_changed(type_, v.type());
   bool truncated = false;
   switch (v.type()) {
     case AttributeType::kBool:
-      scalar_.b = v.as_bool();
+      store_if_changed(scalar_.b, v.as_bool());
       break;
     case AttributeType::kInt:
-      scalar_.i = v.as_int();
+      store_if_changed(scalar_.i, v.as_int());
       break;
     case AttributeType::kDouble:
-      scalar_.d = v.as_double();
+      store_if_changed(scalar_.d, v.as_double());
       break;
     case AttributeType::kString:
       truncated = assign_utf8(str_, v.as_string(), max_length);

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
+#include <utility>
 
 #include "argus/trace/span_data.h"
 
@@ -30,10 +32,24 @@ inline void prefetch_for_write(const SpanData* span) noexcept {
 // Refills the thread's cache from the shared pool (or allocates); out of line.
 SpanData* acquire_span_data_slow();
 
-inline SpanData* acquire_span_data() {
+// Whether `span` last recorded a span called `name`: such a record most likely holds the same
+// attribute keys and many of the same values, which are then compared instead of copied (and
+// their memory, which the export thread reads, stays unwritten).
+inline bool same_shape(const SpanData* span, std::string_view name) noexcept {
+  return same_text(span->name, name);
+}
+
+// Takes the most recently cached record, or the one below it when only that one last recorded
+// a span of the same name: spans end in a different order than they start (a request's span
+// ends after its children), so the top record is often the shape of a sibling.
+inline SpanData* acquire_span_data(std::string_view name) {
   LocalSpanCache& cache = t_span_cache;
   if (__builtin_expect(cache.size == 0, 0)) return acquire_span_data_slow();
   SpanData* span = cache.items[--cache.size];
+  if (cache.size != 0 && !same_shape(span, name)) {
+    SpanData*& below = cache.items[cache.size - 1];
+    if (same_shape(below, name)) std::swap(span, below);
+  }
   // Records come back through the batch processor long after they were last written, so they
   // are rarely in the first-level cache: start fetching the next span's lines now, while this
   // one is recorded.

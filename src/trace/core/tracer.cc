@@ -88,7 +88,7 @@ Span Tracer::start_span(std::string_view name, const StartSpanOptions& options) 
 
   // The clock first: reading the TSC takes tens of cycles, which overlap with filling the record.
   const detail::ProviderCore::Start start = core.start_time();
-  SpanData* data = detail::acquire_span_data();
+  SpanData* data = detail::acquire_span_data(name);
   fill_ids(data->context, parent, ids, sampling.decision == SamplingDecision::kRecordAndSample);
   if (parent && !parent->trace_state.empty()) {
     data->context.trace_state = parent->trace_state;
