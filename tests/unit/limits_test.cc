@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "unit/test_support.h"
@@ -172,6 +173,44 @@ TEST(Pooling, RecycledRecordsForgetLinksDroppedCountsAndStatus) {
     EXPECT_EQ(spans[i].dropped_links(), 0u);
     EXPECT_EQ(spans[i].status.code, StatusCode::kUnset);
     EXPECT_TRUE(spans[i].status.message.empty());
+  }
+}
+
+// Records are reused by shape (the span name) and values are stored only when they changed;
+// a parent that ends after its child makes the two names alternate in the record cache, and
+// the same keys change type between the shapes.
+TEST(Pooling, ReusedRecordsHoldExactlyTheNewValues) {
+  auto r = make_recording_provider();
+  for (std::int64_t i = 0; i < 6; ++i) {
+    Span parent = r.tracer().start_span("parent", {.root = true});
+    parent.set_attribute("k", i);
+    parent.set_attribute("s", "p" + std::to_string(i % 2));
+    parent.set_attribute("f", static_cast<double>(i) / 2);
+    {
+      Span child = r.tracer().start_span("child", {.parent = &parent.context()});
+      child.set_attribute("k", i % 2 == 0);
+      child.set_attribute("s", i);
+      if (i % 3 == 0) child.set_attribute("only-some", "yes");
+    }
+  }
+  auto spans = r.spans->spans();
+  ASSERT_EQ(spans.size(), 12u);
+  for (std::size_t n = 0; n < spans.size(); n += 2) {
+    const auto i = static_cast<std::int64_t>(n / 2);
+    const SpanData& child = spans[n];
+    const SpanData& parent = spans[n + 1];
+    ASSERT_EQ(child.name, "child");
+    ASSERT_EQ(parent.name, "parent");
+    ASSERT_EQ(parent.attributes.size(), 3u);
+    EXPECT_EQ(parent.attributes.find("k")->as_int(), i);
+    EXPECT_EQ(parent.attributes.find("s")->as_string(), "p" + std::to_string(i % 2));
+    EXPECT_EQ(parent.attributes.find("f")->as_double(), static_cast<double>(i) / 2);
+    ASSERT_EQ(child.attributes.size(), i % 3 == 0 ? 3u : 2u);
+    ASSERT_EQ(child.attributes.find("k")->type(), AttributeType::kBool);
+    EXPECT_EQ(child.attributes.find("k")->as_bool(), i % 2 == 0);
+    ASSERT_EQ(child.attributes.find("s")->type(), AttributeType::kInt);
+    EXPECT_EQ(child.attributes.find("s")->as_int(), i);
+    EXPECT_EQ(child.attributes.find("only-some") != nullptr, i % 3 == 0);
   }
 }
 
