@@ -2,7 +2,8 @@
 // and delete. Secrets are hashed with bcrypt before anything is stored and are returned only in
 // the response that set them.
 #include <boost/json/parse.hpp>
-#include <cctype>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <charconv>
 
 #include "oauth2/api.h"
@@ -20,19 +21,10 @@ namespace {
 constexpr std::size_t kGeneratedSecretBytes = 26;  // 35 base64url characters
 constexpr std::size_t kClientJsonSize = 512;       // a typical client's JSON fits: one allocation
 
+// RFC 3986 percent-encoding of a path segment or query value: everything but the unreserved
+// characters.
 std::string percent_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+  return boost::urls::encode(s, boost::urls::unreserved_chars);
 }
 
 Response client_response(unsigned status, const argus::store::Client& client,

@@ -60,6 +60,22 @@ json::object introspect(Harness& h, const std::string& token, const std::string&
   return v.is_object() ? v.as_object() : json::object();
 }
 
+// The Location header is a usable path: an id with reserved characters is percent-encoded, and
+// following it reaches the client.
+TEST(ClientsApi, LocationPercentEncodesTheId) {
+  START_HARNESS(h);
+  const std::string id = "team a/b?c&d=é";
+  auto r =
+      post_json(h->admin_port(), "/admin/clients",
+                json::object{{"client_id", id}, {"client_secret", "location-secret-0123456789"}});
+  remember_secret("location-secret-0123456789");
+  ASSERT_EQ(r.status, 201u) << r.body;
+  EXPECT_EQ(r.header("Location"), "/admin/clients/team%20a%2Fb%3Fc%26d%3D%C3%A9");
+  auto got = http_request(h->admin_port(), verb::get, r.header("Location"));
+  ASSERT_EQ(got.status, 200u) << got.body;
+  EXPECT_EQ(got.json().at("client_id").as_string(), id);
+}
+
 TEST(ClientsApi, CreateGeneratesASecretReturnedOnlyOnce) {
   START_HARNESS(h);
   auto r = post_json(h->admin_port(), "/admin/clients",
