@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "argus/trace/span_data.h"
+#include "trace/core/prefetch.h"
 
 namespace argus::trace::detail {
 
@@ -28,6 +29,9 @@ class SpanRing {
       if (t - cached_head_ >= capacity_) return -1;
     }
     slots_[t & mask_] = span;
+    // The export thread last read the slots ahead: take their line back in advance, so the
+    // store that needs it does not wait for the transfer.
+    if ((t & 7) == 0) prefetch_exclusive(&slots_[(t + 32) & mask_]);
     tail_.store(t + 1, std::memory_order_release);
     return static_cast<std::int64_t>(t);
   }
