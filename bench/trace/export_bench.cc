@@ -80,7 +80,7 @@ void BM_EncodeOtlpProtobuf(benchmark::State& state) {
   exporting::ByteBuffer out;
   run_encoder(state, [&](const auto& spans) {
     otlp::encode_protobuf(spans, out);
-    return out.size();
+    return out.view().size();
   });
 }
 BENCHMARK(BM_EncodeOtlpProtobuf);
@@ -89,7 +89,7 @@ void BM_EncodeOtlpJson(benchmark::State& state) {
   exporting::ByteBuffer out;
   run_encoder(state, [&](const auto& spans) {
     otlp::encode_json(spans, out);
-    return out.size();
+    return out.view().size();
   });
 }
 BENCHMARK(BM_EncodeOtlpJson);
@@ -134,7 +134,7 @@ void BM_EncodeZipkinJson(benchmark::State& state) {
   exporting::ByteBuffer out;
   run_encoder(state, [&](const auto& spans) {
     enc.encode(spans, out);
-    return out.size();
+    return out.view().size();
   });
 }
 BENCHMARK(BM_EncodeZipkinJson);

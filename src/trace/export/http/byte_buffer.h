@@ -17,12 +17,16 @@ class ByteBuffer {
   ByteBuffer(const ByteBuffer&) = delete;
   ByteBuffer& operator=(const ByteBuffer&) = delete;
 
-  void clear() noexcept { size_ = 0; }
+  void clear() noexcept { size_ = front_ = 0; }
   std::size_t size() const noexcept { return size_; }
   std::size_t capacity() const noexcept { return capacity_; }
   const char* data() const noexcept { return data_.get(); }
   char* data() noexcept { return data_.get(); }
-  std::string_view view() const noexcept { return {data_.get(), size_}; }
+  // The content: the bytes from the front (see skip_front) to size().
+  std::string_view view() const noexcept { return {data_.get() + front_, size_ - front_}; }
+  // Leaves the first `n` bytes out of view() until the next clear(): an encoder that writes
+  // back to front ends its output at the back of the storage and need not move it.
+  void skip_front(std::size_t n) noexcept { front_ = n; }
   void resize(std::size_t n) {
     reserve(n);
     size_ = n;
@@ -57,6 +61,7 @@ class ByteBuffer {
  private:
   std::unique_ptr<char[]> data_;
   std::size_t size_ = 0;
+  std::size_t front_ = 0;
   std::size_t capacity_ = 0;
 };
 

@@ -98,8 +98,8 @@ class ProtobufWriter {
 // Writes a message back to front, so each nested message's length is known when its header is
 // written (it is what was written since the message began): one pass, no sizing, no
 // placeholders, no moves. Fields, repeated elements and messages must therefore be written in
-// reverse order. The encoding ends at the back of `out`'s storage; finish() moves it to the
-// front. Marks are distances from the back, so they survive the storage growing.
+// reverse order. The encoding ends at the back of `out`'s storage, where finish() points
+// `out`'s view. Marks are distances from the back, so they survive the storage growing.
 class ProtobufReverseWriter {
  public:
   explicit ProtobufReverseWriter(ByteBuffer& out) : out_(out) {
@@ -160,12 +160,8 @@ class ProtobufReverseWriter {
     fixed64_field(field, bits);
   }
 
-  // Moves the encoding to the front of the buffer, where ByteBuffer::view() sees it.
-  void finish() noexcept {
-    const std::size_t n = written();
-    std::memmove(out_.data(), p_, n);
-    out_.resize(n);
-  }
+  // Makes ByteBuffer::view() the encoding, where it lies: at the back of the storage.
+  void finish() noexcept { out_.skip_front(static_cast<std::size_t>(p_ - out_.data())); }
 
  private:
   std::size_t written() const noexcept {
