@@ -21,6 +21,7 @@
 #include <utility>
 #include <variant>
 
+#include "argus/trace/expected.h"
 #include "argus/trace/span_context.h"
 #include "argus/trace/tracer.h"
 #include "store/model.h"
@@ -41,40 +42,9 @@ struct Error {
 
 std::string_view to_string(Error::Code code) noexcept;
 
+// A value or a store Error (the trace library's Expected, with the store's error vocabulary).
 template <typename T>
-class Result {
- public:
-  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
-  Result(Error error) : state_(std::move(error)) {}  // NOLINT
-
-  bool has_value() const noexcept { return state_.index() == 0; }
-  explicit operator bool() const noexcept { return has_value(); }
-  T& value() & { return std::get<0>(state_); }
-  const T& value() const& { return std::get<0>(state_); }
-  T&& value() && { return std::get<0>(std::move(state_)); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  const Error& error() const { return std::get<1>(state_); }
-
- private:
-  std::variant<T, Error> state_;
-};
-
-template <>
-class Result<void> {
- public:
-  Result() = default;
-  Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT
-  bool has_value() const noexcept { return ok_; }
-  explicit operator bool() const noexcept { return ok_; }
-  const Error& error() const { return error_; }
-
- private:
-  Error error_;
-  bool ok_ = true;
-};
+using Result = trace::Expected<T, Error>;
 
 // The current time in the unit of every stored time: Unix seconds.
 std::int64_t unix_now() noexcept;

@@ -15,11 +15,13 @@ struct Error {
   std::string message;
 };
 
-template <typename T>
+// `E` is the error type: Error here; other components of argus reuse the template with their
+// own error vocabulary.
+template <typename T, typename E = Error>
 class Expected {
  public:
-  Expected(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
-  Expected(Error error) : state_(std::move(error)) {}  // NOLINT
+  Expected(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Expected(E error) : state_(std::move(error)) {}  // NOLINT
 
   bool has_value() const noexcept { return state_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }
@@ -33,10 +35,26 @@ class Expected {
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
-  const Error& error() const { return std::get<1>(state_); }
+  const E& error() const { return std::get<1>(state_); }
 
  private:
-  std::variant<T, Error> state_;
+  std::variant<T, E> state_;
+};
+
+// Success without a value, or an error.
+template <typename E>
+class Expected<void, E> {
+ public:
+  Expected() = default;
+  Expected(E error) : error_(std::move(error)), ok_(false) {}  // NOLINT: implicit by design
+
+  bool has_value() const noexcept { return ok_; }
+  explicit operator bool() const noexcept { return ok_; }
+  const E& error() const { return error_; }
+
+ private:
+  E error_;
+  bool ok_ = true;
 };
 
 }  // namespace argus::trace
