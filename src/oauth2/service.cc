@@ -264,7 +264,6 @@ void Service::run() {
   start_purge_loop(*impl_);
   impl_->server->run();
   stop_purge_loop(*impl_);
-  impl_->deps.tracer_provider->force_flush(std::chrono::seconds(5));
 }
 
 void Service::stop() {

@@ -37,7 +37,9 @@ class Service {
   // The bound ports (0 when that API is not served in this mode).
   std::uint16_t public_port() const;
   std::uint16_t admin_port() const;
-  // Blocks until stop(); serves on its own I/O threads, then flushes spans.
+  // Blocks until stop(): serves on its own I/O threads until the last in-flight request is
+  // answered. Exporting the remaining spans is the tracer provider's owner's job (its shutdown),
+  // so a collector that is down costs the process one shutdown budget, not two.
   void run();
   // Thread-safe and graceful: stop accepting, finish in-flight requests, flush spans.
   void stop();

@@ -1,11 +1,16 @@
 // `argus serve` end to end: it starts on a configuration file, SIGHUP applies live settings and
-// reports the others as needing a restart, a broken reload changes nothing, SIGTERM stops it.
+// reports the others as needing a restart, a broken reload changes nothing, SIGTERM stops it
+// after exporting the spans of the requests it answered, within one shutdown budget even when
+// the collector is down.
 #include <gtest/gtest.h>
 
 #include <boost/asio.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
 
 #include "cli/child.h"
 #include "config/test_files.h"
+#include "export/support.h"
 
 namespace argus::testing {
 namespace {
@@ -60,6 +65,68 @@ TEST(ArgusServe, SighupReloadsLiveSettingsAndSigtermStops) {
 
   child.signal(SIGTERM);
   EXPECT_EQ(child.wait_exit(60s), 0) << child.stderr_text();
+}
+
+// Status of GET `target` on 127.0.0.1:`port`.
+unsigned get_status(unsigned short port, const std::string& target) {
+  namespace http = boost::beast::http;
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  http::request<http::empty_body> req(http::verb::get, target, 11);
+  req.set(http::field::host, "127.0.0.1");
+  http::write(socket, req);
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(socket, buffer, res);
+  return res.result_int();
+}
+
+std::map<std::string, std::string> otlp_env(unsigned short pub, unsigned short admin,
+                                            unsigned short collector) {
+  return {{"SECRETS_SYSTEM", "0123456789abcdef-test-secret"},
+          {"DSN", "memory"},
+          {"SERVE_PUBLIC_HOST", "127.0.0.1"},
+          {"SERVE_PUBLIC_PORT", std::to_string(pub)},
+          {"SERVE_ADMIN_HOST", "127.0.0.1"},
+          {"SERVE_ADMIN_PORT", std::to_string(admin)},
+          {"TRACING_PROVIDER", "otel"},
+          {"TRACING_PROVIDERS_OTLP_SERVER_URL", "127.0.0.1:" + std::to_string(collector)},
+          {"TRACING_PROVIDERS_OTLP_INSECURE", "true"},
+          {"TRACING_PROVIDERS_OTLP_SAMPLING_RATIO", "1"}};
+}
+
+// Spans wait up to five seconds for their batch; SIGTERM exports them before the process exits.
+TEST(ArgusServe, SigtermExportsTheSpansOfAnsweredRequests) {
+  trace::testing::FakeCollector collector;
+  unsigned short pub = free_port(), admin = free_port();
+  Child child({ARGUS_BIN, "serve", "all"}, otlp_env(pub, admin, collector.port()));
+  ASSERT_TRUE(child.started());
+  ASSERT_TRUE(child.wait_for("argus: serving all", 60s)) << child.stderr_text();
+  ASSERT_EQ(get_status(admin, "/admin/clients?owner=sigterm-flush"), 200u);
+  child.signal(SIGTERM);
+  EXPECT_EQ(child.wait_exit(60s), 0) << child.stderr_text();
+  ASSERT_TRUE(collector.wait_requests(1, 5s)) << child.stderr_text();
+  bool found = false;
+  for (const auto& r : collector.requests()) {
+    EXPECT_EQ(r.target, "/v1/traces");
+    found = found || r.body.find("/admin/clients") != std::string::npos;
+  }
+  EXPECT_TRUE(found) << "no exported span names the request's path";
+}
+
+// A collector that refuses connections costs the exit one shutdown budget (5 s) of retries, not
+// a flush budget and then a shutdown budget.
+TEST(ArgusServe, SigtermWithTheCollectorDownExitsWithinOneShutdownBudget) {
+  unsigned short pub = free_port(), admin = free_port(), nobody = free_port();
+  Child child({ARGUS_BIN, "serve", "all"}, otlp_env(pub, admin, nobody));
+  ASSERT_TRUE(child.started());
+  ASSERT_TRUE(child.wait_for("argus: serving all", 60s)) << child.stderr_text();
+  ASSERT_EQ(get_status(admin, "/admin/clients"), 200u);
+  const auto start = std::chrono::steady_clock::now();
+  child.signal(SIGTERM);
+  EXPECT_EQ(child.wait_exit(60s), 0) << child.stderr_text();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 9s) << child.stderr_text();
 }
 
 }  // namespace
