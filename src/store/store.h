@@ -19,7 +19,6 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 
 #include "argus/trace/expected.h"
 #include "argus/trace/span_context.h"

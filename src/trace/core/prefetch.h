@@ -1,8 +1,8 @@
 // Prefetching for write. A queue slot is written by one core after another core has read it,
 // so its line must be fetched in exclusive state: a plain prefetch leaves it shared and the
-// store still waits for ownership. PREFETCHW does that; x86-64 processors that
-// predate it execute the instruction as a no-op, and GCC emits it only when the build targets
-// such a processor explicitly, hence the assembly.
+// store still waits for ownership. PREFETCHW does that. x86-64 processors that predate it run
+// the instruction as a no-op, and GCC emits it only when told the target has it, hence the
+// assembly.
 #pragma once
 
 namespace argus::trace::detail {

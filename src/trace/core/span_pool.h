@@ -21,7 +21,8 @@ struct LocalSpanCache {
 };
 inline thread_local LocalSpanCache t_span_cache{};
 
-// The three cache lines a span without events, links or error message touches.
+// The three cache lines a span without events, links or error message touches. A plain
+// prefetch: this thread is usually the records' last writer (PREFETCHW measured no better).
 inline void prefetch_for_write(const SpanData* span) noexcept {
   const char* p = reinterpret_cast<const char*>(span);
   __builtin_prefetch(p, 1);
