@@ -52,11 +52,6 @@ class ByteBuffer {
     if (!s.empty()) std::memcpy(grow(s.size()), s.data(), s.size());
   }
   void push(char c) { *grow(1) = c; }
-  // Inserts `n` uninitialised bytes at `pos`, moving the tail.
-  void open_gap(std::size_t pos, std::size_t n) {
-    grow(n);
-    std::memmove(data_.get() + pos + n, data_.get() + pos, size_ - n - pos);
-  }
 
  private:
   std::unique_ptr<char[]> data_;

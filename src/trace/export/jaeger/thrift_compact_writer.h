@@ -34,7 +34,7 @@ class CompactWriter {
 
   void varint(std::uint64_t v) {
     char* p = out_.grow(10);
-    char* e = exporting::ProtobufWriter::put_varint(p, v);
+    char* e = exporting::protobuf_wire::put_varint(p, v);
     out_.resize(out_.size() - 10 + static_cast<std::size_t>(e - p));
   }
   static std::uint64_t zigzag(std::int64_t v) {
