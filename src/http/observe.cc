@@ -6,22 +6,6 @@
 namespace argus::http {
 namespace trace = argus::trace;
 
-namespace {
-
-char lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 // A linear scan rather than Beast's keyed lookup: the propagators ask for about ten names per
 // request, and a request carries few headers, most of which differ from the name in length.
 std::size_t BeastCarrierReader::get_all(std::string_view name, std::string_view* out,
@@ -29,7 +13,8 @@ std::size_t BeastCarrierReader::get_all(std::string_view name, std::string_view*
   std::size_t n = 0;
   for (const auto& field : request_) {
     auto key = field.name_string();
-    if (!iequals(std::string_view(key.data(), key.size()), name)) continue;
+    if (!trace::carrier_detail::equals_ignore_case(std::string_view(key.data(), key.size()), name))
+      continue;
     if (n < max) out[n] = std::string_view(field.value().data(), field.value().size());
     ++n;
   }
