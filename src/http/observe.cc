@@ -30,6 +30,15 @@ void BeastCarrierReader::for_each_prefixed(std::string_view prefix,
   }
 }
 
+bool BeastCarrierReader::contains_any(std::span<const std::string_view> names,
+                                      std::span<const std::string_view> prefixes) const noexcept {
+  for (const auto& field : request_) {
+    std::string_view name(field.name_string().data(), field.name_string().size());
+    if (trace::carrier_detail::matches_any(name, names, prefixes)) return true;
+  }
+  return false;
+}
+
 bool glob_match(std::string_view pattern, std::string_view text) noexcept {
   // Iterative matcher with single-star backtracking: linear enough for short patterns.
   std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +65,8 @@ class BeastCarrierReader final : public argus::trace::CarrierReader {
   // Jaeger's uberctx-* baggage is keyed by a header-name prefix, so it needs enumeration.
   void for_each_prefixed(std::string_view prefix,
                          argus::trace::HeaderVisitor& visitor) const noexcept override;
+  bool contains_any(std::span<const std::string_view> names,
+                    std::span<const std::string_view> prefixes) const noexcept override;
 
  private:
   const BeastRequest& request_;

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <span>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "argus/trace/propagation.h"
 #include "argus/trace/trace.h"
@@ -135,6 +137,82 @@ TEST(PropagationCarriers, LookupOnlyCarrierSkipsPrefixedBaggage) {
   EXPECT_EQ(ctx.baggage.find("a"), nullptr);
   ASSERT_NE(ctx.baggage.find("b"), nullptr);
   EXPECT_EQ(ctx.span_context.span_id.to_hex(), "3ac1c9d8b5b7b8c2");
+}
+
+// Forwards to a PairRangeReader and counts the lookups. `answers` chooses whether it says which
+// headers it holds (contains_any) or keeps the CarrierReader default ("cannot tell").
+class CountingCarrier final : public CarrierReader {
+ public:
+  CountingCarrier(const Headers& h, bool answers) : inner_(h), answers_(answers) {}
+  std::size_t get_all(std::string_view name, std::string_view* out,
+                      std::size_t max) const noexcept override {
+    ++lookups;
+    return inner_.get_all(name, out, max);
+  }
+  void for_each_prefixed(std::string_view prefix, HeaderVisitor& visitor) const noexcept override {
+    ++lookups;
+    inner_.for_each_prefixed(prefix, visitor);
+  }
+  bool contains_any(std::span<const std::string_view> names,
+                    std::span<const std::string_view> prefixes) const noexcept override {
+    return answers_ ? inner_.contains_any(names, prefixes)
+                    : CarrierReader::contains_any(names, prefixes);
+  }
+  mutable int lookups = 0;
+
+ private:
+  PairRangeReader<Headers> inner_;
+  bool answers_;
+};
+
+TEST(PropagationComposite, RequestWithoutTraceHeadersIsNotSearched) {
+  auto p = make_default_propagator();
+  const Headers plain{{"Host", "argus"}, {"User-Agent", "curl"}, {"Accept", "*/*"}};
+  CountingCarrier carrier(plain, true);
+  PropagationContext ctx;
+  EXPECT_FALSE(p->extract(carrier, ctx));
+  EXPECT_EQ(carrier.lookups, 0);
+  EXPECT_FALSE(ctx.span_context.is_valid());
+
+  const Headers with_context{{"Host", "argus"}, {"TraceParent", kW3c}};
+  CountingCarrier traced(with_context, true);
+  EXPECT_TRUE(p->extract(traced, ctx));
+  EXPECT_GT(traced.lookups, 0);
+}
+
+// The shortcut relies on the composite knowing every header a format may read: each header on
+// its own must give what a carrier without the shortcut gives.
+TEST(PropagationComposite, ShortcutAgreesWithFullExtractionForEveryHeader) {
+  const std::vector<Headers> cases = {
+      {{"traceparent", kW3c}},
+      {{"tracestate", "a=1"}},
+      {{"baggage", "k=v"}},
+      {{"b3", kB3}},
+      {{"b3", "0"}},
+      {{"X-B3-TraceId", "80f198ee56343ba864fe8b2a57d3eff7"}, {"X-B3-SpanId", "e457b5a2e4d86bd1"}},
+      {{"x-b3-sampled", "0"}},
+      {{"x-b3-flags", "1"}},
+      {{"uber-trace-id", kJaeger}},
+      {{"uberctx-tenant", "acme"}},
+      {{"x-request-id", "1"}},
+  };
+  for (const auto& names : {std::vector<std::string>{"tracecontext", "baggage", "b3", "jaeger"},
+                            std::vector<std::string>{"b3multi"}, std::vector<std::string>{}}) {
+    auto p = make_propagator(names).value();
+    for (const Headers& h : cases) {
+      PropagationContext fast, full;
+      const bool fast_found = p->extract(CountingCarrier(h, true), fast);
+      const bool full_found = p->extract(CountingCarrier(h, false), full);
+      SCOPED_TRACE(h.front().first + " with " + std::to_string(names.size()) + " formats");
+      EXPECT_EQ(fast_found, full_found);
+      EXPECT_EQ(fast.span_context.trace_id.to_hex(), full.span_context.trace_id.to_hex());
+      EXPECT_EQ(fast.span_context.span_id.to_hex(), full.span_context.span_id.to_hex());
+      EXPECT_EQ(fast.span_context.flags, full.span_context.flags);
+      EXPECT_EQ(fast.span_context.debug, full.span_context.debug);
+      EXPECT_EQ(fast.sampling_denied, full.sampling_denied);
+      EXPECT_EQ(fast.baggage.entries.size(), full.baggage.entries.size());
+    }
+  }
 }
 
 // A tracer whose root sampler is `root_sampled`, behind parent-based sampling.

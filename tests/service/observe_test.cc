@@ -44,6 +44,19 @@ TEST(BeastCarrierReader, DefaultCompositeSeesUberctxBaggageWithoutAContext) {
   EXPECT_EQ(ctx.baggage.find("foo")->value, "bar");
 }
 
+TEST(BeastCarrierReader, ContainsAnyMatchesNamesAndPrefixesInAnyCase) {
+  const std::string_view names[] = {"traceparent", "b3"};
+  const std::string_view prefixes[] = {"uberctx-"};
+  auto has = [&](std::initializer_list<std::pair<const char*, const char*>> headers) {
+    return BeastCarrierReader(request_with(headers)).contains_any(names, prefixes);
+  };
+  EXPECT_FALSE(has({{"Host", "x"}, {"User-Agent", "y"}, {"b3x", "1"}, {"uberctx", "2"}}));
+  EXPECT_TRUE(has({{"Host", "x"}, {"TraceParent", "z"}}));
+  EXPECT_TRUE(has({{"B3", "0"}}));
+  EXPECT_TRUE(has({{"UberCtx-Tenant", "acme"}}));
+  EXPECT_FALSE(has({}));
+}
+
 TEST(BeastCarrierReader, PrefixEnumerationVisitsOnlyMatchingHeadersInOrder) {
   struct Collect final : trace::HeaderVisitor {
     std::vector<std::pair<std::string, std::string>> seen;

@@ -46,6 +46,16 @@ class CarrierReader {
     (void)prefix;
     (void)visitor;
   }
+  // Whether any header is named one of `names` or starts with one of `prefixes` (all lowercase;
+  // headers match in any case). Propagators ask this once and skip a request that carries none
+  // of their headers, which most requests without an upstream tracer do. A carrier that cannot
+  // tell keeps this default, and is then asked for each header as usual.
+  virtual bool contains_any(std::span<const std::string_view> names,
+                            std::span<const std::string_view> prefixes) const noexcept {
+    (void)names;
+    (void)prefixes;
+    return true;
+  }
 };
 
 class CarrierWriter {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +28,17 @@ inline bool equals_lower(std::string_view any_case, std::string_view lower) noex
 }
 inline bool starts_with_lower(std::string_view any_case, std::string_view lower) noexcept {
   return any_case.size() >= lower.size() && equals_lower(any_case.substr(0, lower.size()), lower);
+}
+// Whether `any_case` is one of the lowercase `names` or starts with one of `prefixes`.
+inline bool matches_any(std::string_view any_case, std::span<const std::string_view> names,
+                        std::span<const std::string_view> prefixes) noexcept {
+  for (std::string_view name : names) {
+    if (equals_lower(any_case, name)) return true;
+  }
+  for (std::string_view prefix : prefixes) {
+    if (starts_with_lower(any_case, prefix)) return true;
+  }
+  return false;
 }
 inline bool equals_ignore_case(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
@@ -58,6 +70,14 @@ class PairRangeReader final : public CarrierReader {
     for (const auto& [key, value] : headers_) {
       if (carrier_detail::starts_with_lower(key, prefix)) visitor.visit(key, value);
     }
+  }
+
+  bool contains_any(std::span<const std::string_view> names,
+                    std::span<const std::string_view> prefixes) const noexcept override {
+    for (const auto& [key, value] : headers_) {
+      if (carrier_detail::matches_any(key, names, prefixes)) return true;
+    }
+    return false;
   }
 
  private:
