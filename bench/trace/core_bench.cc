@@ -106,10 +106,9 @@ BENCHMARK(BM_ChildSpan);
 
 // The three spans argus records for one get-client request, with the attributes it gives them:
 // the server span (seven attributes at the start, the status code at the end), the connection
-// acquisition and the SELECT (with the service's
-// 300-byte statement). Compare with the
-// service's figure per request to tell the recording path from what the rest of a request's
-// work does to it (caches, scheduling).
+// acquisition and the SELECT (with the service's 300-byte statement). Compare with the service's
+// figure per request to tell the recording path from what the rest of a request's work does to
+// it (caches, scheduling).
 void BM_ServiceRequestSpans(benchmark::State& state) {
   auto provider = make_provider();
   Tracer& tracer = provider->tracer("bench");

@@ -7,7 +7,8 @@ namespace argus::http {
 namespace trace = argus::trace;
 
 // A linear scan rather than Beast's keyed lookup: the propagators ask for about ten names per
-// request, and a request carries few headers, most of which differ from the name in length.
+// request that carries trace headers (contains_any turns the others away in one pass), and a
+// request carries few headers, most of which differ from the name in length.
 std::size_t BeastCarrierReader::get_all(std::string_view name, std::string_view* out,
                                         std::size_t max) const noexcept {
   std::size_t n = 0;
