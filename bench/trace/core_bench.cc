@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "trace/alloc_counter.h"
+#include "trace/service_spans.h"
 
 using namespace argus::trace;
 
@@ -40,27 +41,11 @@ void record_nominal(Span& span) {
   span.set_attribute("sampling.ratio", 0.25);
 }
 
-// Runs `body` a while so pools and the queue reach steady state, then times it and reports
-// the allocations made during the timed part, per span.
-// Also reports the fraction of spans the processor dropped (its queue full): a dropped span is
-// cheaper than an exported one, so a figure with many drops would flatter the pipeline.
-template <typename Body>
-void run_counted(benchmark::State& state, TracerProvider& provider, Body&& body) {
-  for (int i = 0; i < 20000; ++i) body();
-  const std::uint64_t before = argus::bench::allocation_count();
-  const std::uint64_t dropped_before = provider.stats().processor.spans_dropped;
-  for (auto _ : state) body();
-  const std::uint64_t allocs = argus::bench::allocation_count() - before;
-  const std::uint64_t dropped = provider.stats().processor.spans_dropped - dropped_before;
-  const auto iterations = static_cast<double>(state.iterations());
-  state.counters["allocs_per_span"] = static_cast<double>(allocs) / iterations;
-  state.counters["dropped_fraction"] = static_cast<double>(dropped) / iterations;
-}
-
 void BM_MinimalSpan(benchmark::State& state) {
   auto provider = make_provider();
   Tracer& tracer = provider->tracer("bench");
-  run_counted(state, *provider, [&] { Span span = tracer.start_span("minimal", {.root = true}); });
+  argus::bench::run_counted(state, *provider,
+                            [&] { Span span = tracer.start_span("minimal", {.root = true}); });
 }
 BENCHMARK(BM_MinimalSpan);
 
@@ -68,14 +53,15 @@ BENCHMARK(BM_MinimalSpan);
 void BM_MinimalSpanNoProcessor(benchmark::State& state) {
   auto provider = make_provider(nullptr, false);
   Tracer& tracer = provider->tracer("bench");
-  run_counted(state, *provider, [&] { Span span = tracer.start_span("minimal", {.root = true}); });
+  argus::bench::run_counted(state, *provider,
+                            [&] { Span span = tracer.start_span("minimal", {.root = true}); });
 }
 BENCHMARK(BM_MinimalSpanNoProcessor);
 
 void BM_NominalSpan(benchmark::State& state) {
   auto provider = make_provider();
   Tracer& tracer = provider->tracer("bench");
-  run_counted(state, *provider, [&] {
+  argus::bench::run_counted(state, *provider, [&] {
     Span span =
         tracer.start_span("GET /admin/clients/{id}", {.root = true, .kind = SpanKind::kServer});
     record_nominal(span);
@@ -86,7 +72,7 @@ BENCHMARK(BM_NominalSpan);
 void BM_UnsampledSpan(benchmark::State& state) {
   auto provider = make_provider(make_always_off_sampler());
   Tracer& tracer = provider->tracer("bench");
-  run_counted(state, *provider, [&] {
+  argus::bench::run_counted(state, *provider, [&] {
     Span span =
         tracer.start_span("GET /admin/clients/{id}", {.root = true, .kind = SpanKind::kServer});
     record_nominal(span);
@@ -99,55 +85,20 @@ void BM_ChildSpan(benchmark::State& state) {
   Tracer& tracer = provider->tracer("bench");
   Span parent = tracer.start_span("parent", {.root = true});
   const SpanContext parent_context = parent.context();
-  run_counted(state, *provider,
-              [&] { Span child = tracer.start_span("child", {.parent = &parent_context}); });
+  argus::bench::run_counted(state, *provider, [&] {
+    Span child = tracer.start_span("child", {.parent = &parent_context});
+  });
 }
 BENCHMARK(BM_ChildSpan);
 
-// The three spans argus records for one get-client request, with the attributes it gives them:
-// the server span (seven attributes at the start, the status code at the end), the connection
-// acquisition and the SELECT (with the service's 300-byte statement). Compare with the service's
-// figure per request to tell the recording path from what the rest of a request's work does to
-// it (caches, scheduling).
+// The three spans argus records for one get-client request (see service_spans.h), through a
+// processor whose exporter takes records. Compare with the service's figure per request to tell
+// the recording path from what the rest of a request's work does to it (caches, scheduling).
 void BM_ServiceRequestSpans(benchmark::State& state) {
   auto provider = make_provider();
   Tracer& tracer = provider->tracer("bench");
-  static const std::string kStatement =
-      "SELECT client_id, client_name, client_secret_hash, grant_types, response_types, scope, "
-      "audience, owner, redirect_uris, token_endpoint_auth_method, contacts, client_uri, "
-      "logo_uri, policy_uri, tos_uri, metadata, created_at, updated_at, "
-      "client_secret_expires_at FROM oauth2_clients WHERE client_id = ?";
-  const std::string_view path = "/admin/clients/bench-client";
-  run_counted(state, *provider, [&] {
-    const KeyValue request_attrs[] = {{"http.method", "GET"},
-                                      {"http.route", "/admin/clients/{id}"},
-                                      {"url.path", path},
-                                      {"server.address", "127.0.0.1"},
-                                      {"server.port", std::int64_t{4445}},
-                                      {"client.address", "127.0.0.1"},
-                                      {"user_agent.original", "Go-http-client/1.1"}};
-    Span request = tracer.start_span(
-        path, {.root = true, .kind = SpanKind::kServer, .attributes = request_attrs});
-    const SpanContext parent = request.context();
-    const KeyValue db[] = {{"db.system", "sqlite"},
-                           {"db.name", "memory"},
-                           {"db.statement", kStatement},
-                           {"db.operation", "SELECT"},
-                           {"db.sql.table", "oauth2_clients"}};
-    {
-      Span acquire =
-          tracer.start_span("connection.acquire",
-                            {.parent = &parent, .kind = SpanKind::kClient, .attributes = {db, 2}});
-      acquire.set_attribute("db.connection.new", false);
-    }
-    {
-      Span select =
-          tracer.start_span("SELECT oauth2_clients",
-                            {.parent = &parent, .kind = SpanKind::kClient, .attributes = db});
-      select.set_attribute("db.response.returned_rows", std::int64_t{1});
-    }
-    request.set_attribute("http.status_code", std::int64_t{200});
-  });
+  argus::bench::run_counted(state, *provider,
+                            [&] { argus::bench::record_service_request(tracer); });
 }
 BENCHMARK(BM_ServiceRequestSpans);
 

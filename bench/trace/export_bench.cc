@@ -23,6 +23,7 @@
 #include "trace/export/jaeger/jaeger_encode.h"
 #include "trace/export/otlp/otlp_encode.h"
 #include "trace/export/zipkin/zipkin_encode.h"
+#include "trace/service_spans.h"
 
 namespace {
 using namespace argus::trace;
@@ -138,6 +139,41 @@ void BM_EncodeZipkinJson(benchmark::State& state) {
   });
 }
 BENCHMARK(BM_EncodeZipkinJson);
+
+// Takes the OTLP exporter's encoder, so spans are encoded as they end, and discards what the
+// processor hands back: the recording threads' share of exporting over OTLP/protobuf.
+class EncodedDiscardExporter final : public SpanExporter {
+ public:
+  EncodedDiscardExporter() {
+    otlp::OtlpExporterOptions o;
+    o.server_url = "127.0.0.1:9";  // never contacted
+    o.insecure = true;
+    otlp_ = std::move(*otlp::make_exporter(o));
+  }
+  ExportResult export_spans(std::span<const SpanData* const>) noexcept override {
+    return ExportResult::kSuccess;
+  }
+  const SpanEncoder* encoder() const noexcept override { return otlp_->encoder(); }
+  ExportResult export_encoded(std::span<const EncodedSpan>) noexcept override {
+    return ExportResult::kSuccess;
+  }
+
+ private:
+  std::unique_ptr<SpanExporter> otlp_;
+};
+
+// BM_ServiceRequestSpans (core_bench.cc) with each span encoded for OTLP as it ends.
+void BM_ServiceRequestSpansEncoded(benchmark::State& state) {
+  TracerProviderOptions options;
+  options.resource.service_name = "bench";
+  options.processor =
+      std::move(*BatchSpanProcessor::create(std::make_unique<EncodedDiscardExporter>()));
+  auto provider = std::move(*TracerProvider::create(std::move(options)));
+  Tracer& tracer = provider->tracer("bench");
+  argus::bench::run_counted(state, *provider,
+                            [&] { argus::bench::record_service_request(tracer); });
+}
+BENCHMARK(BM_ServiceRequestSpansEncoded);
 
 // A loopback HTTP/1.1 receiver that answers every request with `status` and an empty body.
 class HttpSink {

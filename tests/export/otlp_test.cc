@@ -8,6 +8,7 @@
 #include <future>
 #include <thread>
 
+#include "argus/trace/trace.h"
 #include "export/support.h"
 
 namespace argus::trace {
@@ -301,6 +302,62 @@ TEST(OtlpExporter, CollectorDownThenBackResumes) {
   FakeCollector back(port);
   EXPECT_EQ(e->export_spans(set.view()), ExportResult::kSuccess);
   EXPECT_EQ(e->stats().spans_exported, set.spans.size());
+}
+
+// Behind the batch processor the protobuf exporter encodes each span on the thread that ends it.
+// What reaches the collector must still be one valid request: spans grouped under their scopes,
+// with their attributes, events, links, status and parents, as the generated decoder reads them.
+TEST(OtlpExporter, SpansEncodedAsTheyEndDecodeBehindTheBatchProcessor) {
+  FakeCollector c;
+  Logs logs;
+  auto exporter = make(options_for(c, logs));
+  ASSERT_TRUE(exporter);
+  ASSERT_NE(exporter->encoder(), nullptr);
+  TracerProviderOptions o;
+  o.resource.service_name = "encoded";
+  o.processor = std::move(
+      *BatchSpanProcessor::create(std::move(exporter), {.schedule_delay = std::chrono::hours(1)}));
+  auto provider = std::move(*TracerProvider::create(std::move(o)));
+  {
+    Span request = provider->tracer("argus.http").start_span("GET /x", {.kind = SpanKind::kServer});
+    request.set_attribute("http.status_code", std::int64_t{503});
+    request.set_status(StatusCode::kError, "unavailable");
+    const SpanContext parent = request.context();
+    Span query = provider->tracer("argus.sql").start_span("SELECT t", {.parent = &parent});
+    query.set_attribute("db.statement", "SELECT a FROM t WHERE id = ?");
+    const KeyValue event_attrs[] = {{"attempt", std::int64_t{2}}};
+    query.add_event("retry", event_attrs);
+    query.add_link(parent);
+  }
+  ASSERT_TRUE(provider->force_flush(10s));
+  auto reqs = c.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  std::string file = testing::temp_path("otlp-encoded.bin");
+  testing::write_file(file, reqs[0].body);
+  auto decoded = testing::run_node("decode_otlp.js", {file, "proto"});
+  ASSERT_EQ(decoded.error, "");
+  const auto& resources = decoded.value.as_array();
+  ASSERT_EQ(resources.size(), 1u);
+  const auto& resource = resources[0].as_object();
+  EXPECT_EQ(resource.at("resource").at("service.name").at("value"), "encoded");
+  const auto& scopes = resource.at("scopeSpans").as_array();
+  ASSERT_EQ(scopes.size(), 2u);
+  const auto& sql = scopes[0].at("spans").as_array();  // the query ended first
+  const auto& http = scopes[1].at("spans").as_array();
+  EXPECT_EQ(scopes[0].at("scope").at("name"), "argus.sql");
+  EXPECT_EQ(scopes[1].at("scope").at("name"), "argus.http");
+  ASSERT_EQ(sql.size(), 1u);
+  ASSERT_EQ(http.size(), 1u);
+  EXPECT_EQ(http[0].at("name"), "GET /x");
+  EXPECT_EQ(http[0].at("status").at("message"), "unavailable");
+  EXPECT_EQ(http[0].at("attributes").at("http.status_code").at("value"), "503");
+  EXPECT_EQ(sql[0].at("name"), "SELECT t");
+  EXPECT_EQ(sql[0].at("parentSpanId"), http[0].at("spanId"));
+  EXPECT_EQ(sql[0].at("traceId"), http[0].at("traceId"));
+  EXPECT_EQ(sql[0].at("attributes").at("db.statement").at("value"), "SELECT a FROM t WHERE id = ?");
+  EXPECT_EQ(sql[0].at("events").as_array().size(), 1u);
+  EXPECT_EQ(sql[0].at("links").as_array().size(), 1u);
+  EXPECT_EQ(provider->stats().processor.spans_exported, 2u);
 }
 
 TEST(OtlpExporter, InvalidOptionsAreErrors) {

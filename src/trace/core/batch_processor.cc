@@ -1,5 +1,8 @@
 // The batch processor. Producers (threads ending spans) only touch their own ring and, at most
-// once per batch, a mutex to wake the export thread; they never wait for the exporter.
+// once per batch, a mutex to wake the export thread; they never wait for the exporter. With an
+// exporter that offers an encoder, producers queue encoded spans and recycle each record as it
+// ends: the record is reused while still in the core's cache, instead of travelling to the
+// export thread and coming back cold.
 // The export thread owns all exporter calls. Its state is shared with the thread, so a
 // shutdown that gives up on a hung exporter can abandon the thread safely.
 #include <sys/prctl.h>
@@ -20,16 +23,28 @@ using Clock = std::chrono::steady_clock;
 
 struct BatchSpanProcessor::State {
   State(std::unique_ptr<SpanExporter> e, const BatchSpanProcessorOptions& o)
-      : exporter(std::move(e)), options(o), queue(o.max_queue_size), wake_mask(wake_mask_for(o)) {}
+      : exporter(std::move(e)),
+        encoder(exporter->encoder()),
+        options(o),
+        queue(o.max_queue_size, encoder ? std::size_t{o.max_queue_size} * kArenaBytesPerSpan : 0),
+        wake_mask(wake_mask_for(o)) {}
   ~State() {
-    SpanData* spans[256];
-    while (std::size_t n = queue.pop(spans, 256)) recycle_span_data({spans, n});
+    detail::QueuedSpan spans[256];
+    while (std::size_t n = queue.peek(spans, 256, kMaxBatchBytes)) {
+      for (std::size_t i = 0; i < n; ++i) recycle_span_data(spans[i].record);
+      queue.release();
+    }
   }
 
   std::unique_ptr<SpanExporter> exporter;
+  const SpanEncoder* const encoder;  // null: records are queued
   const BatchSpanProcessorOptions options;
   detail::SpanRings queue;        // one ring per producing thread
   const std::uint64_t wake_mask;  // 2^k - 1 with 2^k <= max_export_batch_size
+  // A thread's arena holds its queued encoded spans. Sized for spans averaging this much (an
+  // OTLP span of a web request takes about 400 bytes); larger spans fill it sooner.
+  static constexpr std::size_t kArenaBytesPerSpan = 512;
+  static constexpr std::size_t kMaxBatchBytes = std::size_t{4} << 20;  // keeps requests modest
 
   static std::uint64_t wake_mask_for(const BatchSpanProcessorOptions& o) {
     std::uint64_t interval = 1;
@@ -59,23 +74,28 @@ struct BatchSpanProcessor::State {
   std::atomic<std::uint64_t> failed{0};
   std::atomic<std::uint64_t> export_failures{0};
 
-  std::vector<SpanData*> batch;
+  std::vector<detail::QueuedSpan> batch;  // reserved by run(): filling it never allocates
+  std::vector<SpanData*> records;
+  std::vector<EncodedSpan> encoded;
 
   [[gnu::always_inline]] void enqueue(SpanData* span) noexcept;
+  void enqueue_encoded(SpanData* span) noexcept;
+  void export_batch() noexcept;
+  void count(ExportResult result, std::size_t spans) noexcept;
   [[gnu::noinline]] void wake_if_needed() noexcept;
   void run() noexcept;
   // Exports up to `limit` spans in batches; stops early at a partial batch unless `all`.
   void drain(std::size_t limit, bool all) noexcept;
   // Polls while at least a batch arrives per poll interval; otherwise sleeps until woken.
-  void update_polling(std::size_t found) noexcept {
-    if (found >= options.max_export_batch_size) {
+  void update_polling(bool found_batch) noexcept {
+    if (found_batch) {
       polling.store(true, std::memory_order_relaxed);
       return;
     }
     polling.store(false, std::memory_order_relaxed);
     // A producer that still saw `polling` did not wake us: look once more before sleeping.
     std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (queue.approx_size() >= options.max_export_batch_size) {
+    if (queue.batch_ready(options.max_export_batch_size)) {
       polling.store(true, std::memory_order_relaxed);
     }
   }
@@ -105,28 +125,69 @@ void BatchSpanProcessor::State::wake_if_needed() noexcept {
   }
 }
 
+// Encodes on the calling thread; the record goes back to this thread's cache straight away.
+void BatchSpanProcessor::State::enqueue_encoded(SpanData* span) noexcept {
+  const std::string_view bytes = encoder->encode(*span);
+  if (bytes.empty() || stopping.load(std::memory_order_relaxed)) return enqueue(span);
+  bool crossed_quarter = false;
+  const std::int64_t pos =
+      queue.try_push_encoded(span->resource, span->scope, bytes, crossed_quarter);
+  if (pos == -2) return enqueue(span);  // too large for the arena
+  recycle_span_data(span);
+  if (pos < 0) {
+    dropped.add();
+    return;
+  }
+  if (crossed_quarter || (static_cast<std::uint64_t>(pos) & wake_mask) == wake_mask) {
+    wake_if_needed();
+  }
+}
+
+void BatchSpanProcessor::State::count(ExportResult result, std::size_t spans) noexcept {
+  if (result == ExportResult::kSuccess) {
+    exported.fetch_add(spans, std::memory_order_relaxed);
+  } else {
+    failed.fetch_add(spans, std::memory_order_relaxed);
+    export_failures.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+// A batch may mix encoded spans and records (spans too large to encode into the arena).
+void BatchSpanProcessor::State::export_batch() noexcept {
+  records.clear();
+  encoded.clear();
+  for (const detail::QueuedSpan& q : batch) {
+    if (q.record != nullptr) {
+      records.push_back(q.record);
+    } else {
+      encoded.push_back(q.encoded);
+    }
+  }
+  if (!encoded.empty()) count(exporter->export_encoded(encoded), encoded.size());
+  if (!records.empty()) {
+    count(exporter->export_spans(records), records.size());
+    recycle_span_data(records);
+  }
+}
+
 void BatchSpanProcessor::State::drain(std::size_t limit, bool all) noexcept {
   std::size_t done = 0;
   while (done < limit) {
     batch.resize(std::min<std::size_t>(options.max_export_batch_size, limit - done));
-    batch.resize(queue.pop(batch.data(), batch.size()));
+    batch.resize(queue.peek(batch.data(), batch.size(), kMaxBatchBytes));
     if (batch.empty()) return;
     done += batch.size();
-    const ExportResult result = exporter->export_spans(batch);
-    if (result == ExportResult::kSuccess) {
-      exported.fetch_add(batch.size(), std::memory_order_relaxed);
-    } else {
-      failed.fetch_add(batch.size(), std::memory_order_relaxed);
-      export_failures.fetch_add(1, std::memory_order_relaxed);
-    }
-    recycle_span_data(batch);
-    if (!all && queue.approx_size() < options.max_export_batch_size) return;
+    export_batch();
+    queue.release();
+    if (!all && !queue.batch_ready(options.max_export_batch_size)) return;
   }
 }
 
 void BatchSpanProcessor::State::run() noexcept {
   prctl(PR_SET_TIMERSLACK, 1UL);  // polls wake on time, not up to 50 us late
   batch.reserve(options.max_export_batch_size);
+  records.reserve(options.max_export_batch_size);
+  encoded.reserve(options.max_export_batch_size);
   auto deadline = Clock::now() + options.schedule_delay;
   for (;;) {
     std::uint64_t flush_target;
@@ -150,10 +211,9 @@ void BatchSpanProcessor::State::run() noexcept {
     // Only full batches go out between scheduled exports, so polling never sends small ones.
     // Bounded by what is queued now, so steady producers cannot keep a flush going forever.
     const std::size_t queued = queue.approx_size();
-    if (everything || queued >= options.max_export_batch_size) {
-      drain(queued + options.max_export_batch_size, everything);
-    }
-    update_polling(queued);
+    const bool ready = queue.batch_ready(options.max_export_batch_size);
+    if (everything || ready) drain(queued + options.max_export_batch_size, everything);
+    update_polling(ready);
     if (timer) deadline = Clock::now() + options.schedule_delay;
     if (flushing) {
       exporter->force_flush(options.export_timeout);
@@ -196,6 +256,7 @@ BatchSpanProcessor::~BatchSpanProcessor() {
 }
 
 void BatchSpanProcessor::on_end(SpanData* span) noexcept {
+  if (state_->encoder != nullptr) return state_->enqueue_encoded(span);
   state_->enqueue(span);
 }
 

@@ -2,6 +2,7 @@
 #include "trace/core/span_rings.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 namespace argus::trace::detail {
@@ -38,22 +39,79 @@ ThreadRings* thread_rings() noexcept {
 
 }  // namespace
 
-SpanRing::SpanRing(std::size_t capacity)
+SpanRing::SpanRing(std::size_t capacity, std::size_t arena_capacity)
     : capacity_(round_up_pow2(capacity)),
       mask_(capacity_ - 1),
-      slots_(std::make_unique<SpanData*[]>(capacity_)) {}
+      arena_capacity_(arena_capacity ? round_up_pow2(arena_capacity) : 0),
+      slots_(std::make_unique<Slot[]>(capacity_)),
+      // Pages the producer has not reached yet take no memory.
+      arena_(arena_capacity_ ? std::make_unique_for_overwrite<char[]>(arena_capacity_) : nullptr) {}
 
-std::size_t SpanRing::pop(SpanData** out, std::size_t max) noexcept {
+std::int64_t SpanRing::try_push_encoded(const Resource* resource, const InstrumentationScope* scope,
+                                        std::string_view bytes, bool& crossed_quarter) noexcept {
+  const std::uint64_t need = entry_size(bytes.size());
+  // Large spans would leave the arena mostly unusable: the record goes through instead.
+  if (need > arena_capacity_ / 8) return -2;
+  const std::uint64_t t = tail_.load(std::memory_order_relaxed);
+  if (t - cached_head_ >= capacity_) {
+    cached_head_ = head_.load(std::memory_order_acquire);
+    if (t - cached_head_ >= capacity_) return -1;  // before writing: the arena stays as it was
+  }
+  const std::uint64_t start = arena_tail_.load(std::memory_order_relaxed);
+  std::uint64_t pos = start;
+  const std::uint64_t offset = pos & (arena_capacity_ - 1);
+  if (offset + need > arena_capacity_) pos += arena_capacity_ - offset;  // entries never wrap
+  if (pos + need - cached_arena_head_ > arena_capacity_) {
+    cached_arena_head_ = arena_head_.load(std::memory_order_acquire);
+    if (pos + need - cached_arena_head_ > arena_capacity_) return -1;
+  }
+  char* entry = arena_.get() + (pos & (arena_capacity_ - 1));
+  const EntryHeader header{resource, scope, bytes.size()};
+  std::memcpy(entry, &header, sizeof header);
+  std::memcpy(entry + sizeof header, bytes.data(), bytes.size());
+  const std::uint64_t end = pos + need;
+  arena_tail_.store(end, std::memory_order_relaxed);  // published by push_slot's release
+  const std::uint64_t quarter = arena_capacity_ / 4;
+  crossed_quarter = start / quarter != end / quarter;
+  return push_slot(Slot{nullptr, pos});
+}
+
+std::size_t SpanRing::peek(QueuedSpan* out, std::size_t max, std::size_t& max_bytes) noexcept {
   const std::uint64_t h = head_.load(std::memory_order_relaxed);
   const std::uint64_t t = tail_.load(std::memory_order_acquire);
-  const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(t - h, max));
-  for (std::size_t i = 0; i < n; ++i) out[i] = slots_[(h + i) & mask_];
-  head_.store(h + n, std::memory_order_release);
+  std::size_t n = 0;
+  std::uint64_t arena_end = arena_head_.load(std::memory_order_relaxed);
+  for (; n < max && h + n < t; ++n) {
+    const Slot& slot = slots_[(h + n) & mask_];
+    if (slot.record != nullptr) {
+      out[n] = QueuedSpan{slot.record, {}};
+      continue;
+    }
+    const char* entry = arena_.get() + (slot.arena_pos & (arena_capacity_ - 1));
+    EntryHeader header;
+    std::memcpy(&header, entry, sizeof header);
+    if (n != 0 && header.size > max_bytes) break;
+    max_bytes -= std::min<std::size_t>(max_bytes, header.size);
+    out[n] =
+        QueuedSpan{nullptr, {header.resource, header.scope, {entry + sizeof header, header.size}}};
+    arena_end = slot.arena_pos + entry_size(header.size);
+  }
+  peeked_ = n;
+  peeked_arena_end_ = arena_end;
   return n;
 }
 
-SpanRings::SpanRings(std::size_t per_thread_capacity)
-    : serial_(g_next_serial.fetch_add(1)), capacity_(per_thread_capacity) {}
+void SpanRing::release() noexcept {
+  if (peeked_ == 0) return;
+  arena_head_.store(peeked_arena_end_, std::memory_order_release);
+  head_.store(head_.load(std::memory_order_relaxed) + peeked_, std::memory_order_release);
+  peeked_ = 0;
+}
+
+SpanRings::SpanRings(std::size_t per_thread_capacity, std::size_t arena_capacity)
+    : serial_(g_next_serial.fetch_add(1)),
+      capacity_(per_thread_capacity),
+      arena_capacity_(arena_capacity) {}
 
 SpanRings::~SpanRings() {
   std::lock_guard lock(mutex_);
@@ -73,7 +131,7 @@ SpanRing* SpanRings::attach() noexcept {
   }
   if (found == nullptr) {
     try {
-      auto ring = std::make_shared<SpanRing>(capacity_);
+      auto ring = std::make_shared<SpanRing>(capacity_, arena_capacity_);
       {
         std::lock_guard lock(mutex_);
         rings_.push_back(ring);
@@ -89,7 +147,7 @@ SpanRing* SpanRings::attach() noexcept {
   return found;
 }
 
-std::size_t SpanRings::pop(SpanData** out, std::size_t max) noexcept {
+std::size_t SpanRings::peek(QueuedSpan* out, std::size_t max, std::size_t max_bytes) noexcept {
   if (version_.load(std::memory_order_acquire) != snapshot_version_) {
     std::lock_guard lock(mutex_);
     snapshot_ = rings_;
@@ -97,12 +155,16 @@ std::size_t SpanRings::pop(SpanData** out, std::size_t max) noexcept {
   }
   std::size_t got = 0;
   const std::size_t n = snapshot_.size();
-  for (std::size_t i = 0; i < n && got < max; ++i) {
-    got += snapshot_[(next_ + i) % n]->pop(out + got, max - got);
+  for (std::size_t i = 0; i < n && got < max && max_bytes > 0; ++i) {
+    got += snapshot_[(next_ + i) % n]->peek(out + got, max - got, max_bytes);
   }
   if (n != 0) next_ = (next_ + 1) % n;
   if (got < max) retire_finished();
   return got;
+}
+
+void SpanRings::release() noexcept {
+  for (const auto& ring : snapshot_) ring->release();
 }
 
 // Rings of exited threads that are empty can go: nothing will ever be pushed to them again.
@@ -126,6 +188,16 @@ std::size_t SpanRings::approx_size() const noexcept {
   std::size_t total = 0;
   for (const auto& ring : rings_) total += ring->size();
   return total;
+}
+
+bool SpanRings::batch_ready(std::size_t batch_size) const noexcept {
+  std::lock_guard lock(mutex_);
+  std::size_t total = 0;
+  for (const auto& ring : rings_) {
+    if (ring->arena_quarter_full()) return true;
+    total += ring->size();
+  }
+  return total >= batch_size;
 }
 
 std::uint64_t SpanRings::pushed() const noexcept {

@@ -1,8 +1,9 @@
 // The batch processor's queue: one bounded single-producer ring per thread that ends spans,
-// drained by the processor's one export thread. Ending a span therefore takes no lock and no
-// atomic read-modify-write, and threads never contend with each other; the capacity bound
-// applies per thread. A thread's ring is created the first time it ends a span into this
-// processor and retired once the thread has exited and its ring is empty.
+// drained by the processor's one export thread. A ring holds records, or spans already encoded
+// by the exporter's encoder, whose bytes sit in the ring's arena until they are exported. Ending a
+// span therefore takes no lock and no atomic read-modify-write, and threads never contend with each
+// other; the capacity bound applies per thread. A thread's ring is created the first time it ends a
+// span into this processor and retired once the thread has exited and its ring is empty.
 #pragma once
 
 #include <atomic>
@@ -10,50 +11,97 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <vector>
 
+#include "argus/trace/exporter.h"
 #include "argus/trace/span_data.h"
 #include "trace/core/prefetch.h"
 
 namespace argus::trace::detail {
 
+// A queued span: a record, or (record == nullptr) a span its exporter's encoder encoded.
+struct QueuedSpan {
+  SpanData* record = nullptr;
+  EncodedSpan encoded;
+};
+
 class SpanRing {
  public:
-  explicit SpanRing(std::size_t capacity);
+  // `arena_capacity` bytes hold encoded spans (0: records only).
+  SpanRing(std::size_t capacity, std::size_t arena_capacity);
 
   // Producer only. The ring position the span took, or -1 when the ring is full.
-  std::int64_t try_push(SpanData* span) noexcept {
-    const std::uint64_t t = tail_.load(std::memory_order_relaxed);
-    if (t - cached_head_ >= capacity_) {
-      cached_head_ = head_.load(std::memory_order_acquire);
-      if (t - cached_head_ >= capacity_) return -1;
-    }
-    slots_[t & mask_] = span;
-    // The export thread last read the slots ahead: take their line back in advance, so the
-    // store that needs it does not wait for the transfer.
-    if ((t & 7) == 0) prefetch_exclusive(&slots_[(t + 32) & mask_]);
-    tail_.store(t + 1, std::memory_order_release);
-    return static_cast<std::int64_t>(t);
-  }
+  std::int64_t try_push(SpanData* span) noexcept { return push_slot(Slot{span, 0}); }
+  // Producer only. As try_push; -2 when the arena cannot hold `bytes` at all (queue the record
+  // instead). `crossed_quarter` tells whether the arena's fill passed a quarter of it.
+  std::int64_t try_push_encoded(const Resource* resource, const InstrumentationScope* scope,
+                                std::string_view bytes, bool& crossed_quarter) noexcept;
 
-  // Consumer only: moves up to `max` spans to `out`.
-  std::size_t pop(SpanData** out, std::size_t max) noexcept;
+  // Consumer only: copies up to `max` spans from the head to `out` without freeing them, and
+  // no more encoded bytes than `max_bytes` (at least one span). Encoded views stay valid, and
+  // records untouched by the producer, until release().
+  std::size_t peek(QueuedSpan* out, std::size_t max, std::size_t& max_bytes) noexcept;
+  // Consumer only: frees what the last peek() returned.
+  void release() noexcept;
+
   std::uint64_t pushed() const noexcept { return tail_.load(std::memory_order_acquire); }
   std::size_t size() const noexcept {
     return static_cast<std::size_t>(tail_.load(std::memory_order_acquire) -
                                     head_.load(std::memory_order_acquire));
+  }
+  // Whether encoded spans fill at least a quarter of the arena: a batch's worth.
+  bool arena_quarter_full() const noexcept {
+    return arena_capacity_ != 0 && arena_tail_.load(std::memory_order_relaxed) -
+                                           arena_head_.load(std::memory_order_relaxed) >=
+                                       arena_capacity_ / 4;
   }
 
   std::atomic<bool> producer_exited{false};
   std::atomic<bool> consumer_alive{true};
 
  private:
+  struct Slot {
+    SpanData* record;
+    std::uint64_t arena_pos;  // for an encoded span: where its entry starts
+  };
+  // An encoded span's entry in the arena: this header, then the bytes, 8-byte aligned.
+  struct EntryHeader {
+    const Resource* resource;
+    const InstrumentationScope* scope;
+    std::uint64_t size;
+  };
+  static std::uint64_t entry_size(std::size_t bytes) noexcept {
+    return (sizeof(EntryHeader) + bytes + 7) & ~std::uint64_t{7};
+  }
+
+  std::int64_t push_slot(Slot slot) noexcept {
+    const std::uint64_t t = tail_.load(std::memory_order_relaxed);
+    if (t - cached_head_ >= capacity_) {
+      cached_head_ = head_.load(std::memory_order_acquire);
+      if (t - cached_head_ >= capacity_) return -1;
+    }
+    slots_[t & mask_] = slot;
+    // The export thread last read the slots ahead: take their line back in advance, so the
+    // store that needs it does not wait for the transfer.
+    if ((t & 3) == 0) prefetch_exclusive(&slots_[(t + 16) & mask_]);
+    tail_.store(t + 1, std::memory_order_release);
+    return static_cast<std::int64_t>(t);
+  }
+
   const std::uint64_t capacity_;
   const std::uint64_t mask_;
-  std::unique_ptr<SpanData*[]> slots_;
+  const std::uint64_t arena_capacity_;
+  std::unique_ptr<Slot[]> slots_;
+  std::unique_ptr<char[]> arena_;
   alignas(64) std::atomic<std::uint64_t> tail_{0};
-  std::uint64_t cached_head_ = 0;  // the producer's last view of head_
+  std::uint64_t cached_head_ = 0;             // the producer's last view of head_
+  std::atomic<std::uint64_t> arena_tail_{0};  // written by the producer only
+  std::uint64_t cached_arena_head_ = 0;
   alignas(64) std::atomic<std::uint64_t> head_{0};
+  std::atomic<std::uint64_t> arena_head_{0};
+  std::uint64_t peeked_ = 0;  // consumer only: spans and arena end of the last peek
+  std::uint64_t peeked_arena_end_ = 0;
 };
 
 // The last ring this thread pushed to, keyed by its owner's serial (never reused), so the hot
@@ -66,7 +114,8 @@ inline thread_local LastRing t_last_ring{};
 
 class SpanRings {
  public:
-  explicit SpanRings(std::size_t per_thread_capacity);
+  // Each thread's ring holds `per_thread_capacity` spans and `arena_capacity` encoded bytes.
+  SpanRings(std::size_t per_thread_capacity, std::size_t arena_capacity);
   ~SpanRings();
   SpanRings(const SpanRings&) = delete;
   SpanRings& operator=(const SpanRings&) = delete;
@@ -77,6 +126,12 @@ class SpanRings {
     SpanRing* ring = last.owner == serial_ ? last.ring : attach();
     return ring != nullptr ? ring->try_push(span) : -1;
   }
+  std::int64_t try_push_encoded(const Resource* resource, const InstrumentationScope* scope,
+                                std::string_view bytes, bool& crossed_quarter) noexcept {
+    LastRing& last = t_last_ring;
+    SpanRing* ring = last.owner == serial_ ? last.ring : attach();
+    return ring != nullptr ? ring->try_push_encoded(resource, scope, bytes, crossed_quarter) : -1;
+  }
 
   // How many spans wait in the calling thread's ring (after a successful push).
   std::size_t caller_backlog() const noexcept {
@@ -84,9 +139,13 @@ class SpanRings {
     return last.owner == serial_ && last.ring != nullptr ? last.ring->size() : 0;
   }
 
-  // The single consumer: moves up to `max` spans to `out`, fairly across threads.
-  std::size_t pop(SpanData** out, std::size_t max) noexcept;
+  // The single consumer: copies up to `max` spans to `out`, fairly across threads, with at
+  // most about `max_bytes` encoded bytes. They stay queued until release().
+  std::size_t peek(QueuedSpan* out, std::size_t max, std::size_t max_bytes) noexcept;
+  void release() noexcept;
   std::size_t approx_size() const noexcept;
+  // Whether a batch of `batch_size` spans, or a ring's worth of encoded bytes, is waiting.
+  bool batch_ready(std::size_t batch_size) const noexcept;
   std::uint64_t pushed() const noexcept;
 
  private:
@@ -95,6 +154,7 @@ class SpanRings {
 
   const std::uint64_t serial_;
   const std::size_t capacity_;
+  const std::size_t arena_capacity_;
   mutable std::mutex mutex_;  // guards rings_ and retired_pushed_
   std::vector<std::shared_ptr<SpanRing>> rings_;
   std::uint64_t retired_pushed_ = 0;

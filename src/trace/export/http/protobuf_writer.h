@@ -85,6 +85,11 @@ class ProtobufReverseWriter {
   void string_field(std::uint32_t field, std::string_view s) noexcept {
     bytes_field(field, s.data(), s.size());
   }
+  // Bytes that are already protobuf (a field, or several), as they are.
+  void raw(std::string_view bytes) noexcept {
+    p_ -= bytes.size();
+    copy(p_, bytes.data(), bytes.size());
+  }
   void fixed64_field(std::uint32_t field, std::uint64_t v) noexcept {
     store_le(v);
     tag(field, protobuf_wire::kFixed64);

@@ -4,13 +4,19 @@
 #pragma once
 
 #include <span>
+#include <string_view>
 
+#include "argus/trace/exporter.h"
 #include "argus/trace/span_data.h"
 #include "trace/export/http/byte_buffer.h"
 
 namespace argus::trace::otlp {
 
 void encode_protobuf(std::span<const SpanData* const> spans, exporting::ByteBuffer& out);
+// One span as the ScopeSpans.spans field, in `scratch`'s storage; and the request around spans
+// so encoded, byte for byte what encode_protobuf writes for their records.
+std::string_view encode_span_protobuf(const SpanData& span, exporting::ByteBuffer& scratch);
+void encode_protobuf(std::span<const EncodedSpan> spans, exporting::ByteBuffer& out);
 void encode_json(std::span<const SpanData* const> spans, exporting::ByteBuffer& out);
 
 }  // namespace argus::trace::otlp

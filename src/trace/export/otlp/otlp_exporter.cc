@@ -13,6 +13,18 @@ namespace argus::trace::otlp {
 namespace {
 using exporting::ByteBuffer;
 
+// Each span becomes the ScopeSpans.spans field on the thread that ends it; the export thread
+// then only writes the request around those fields.
+class ProtobufSpanEncoder final : public SpanEncoder {
+ public:
+  std::string_view encode(const SpanData& span) const noexcept override try {
+    thread_local ByteBuffer scratch;
+    return encode_span_protobuf(span, scratch);
+  } catch (...) {
+    return {};  // out of memory: the processor queues the record instead
+  }
+};
+
 class Exporter final : public OtlpExporter {
  public:
   Exporter(std::unique_ptr<exporting::HttpSender> sender, bool json, bool gzip, std::string url)
@@ -29,15 +41,22 @@ class Exporter final : public OtlpExporter {
     } else {
       encode_protobuf(spans, body_);
     }
-    std::string_view payload = body_.view();
-    if (gzip_) {
-      if (!exporting::gzip_compress(payload, compressed_)) {
-        sender_->recorder().failed(spans.size(), "gzip", "gzip compression failed");
-        return ExportResult::kFailure;
-      }
-      payload = compressed_.view();
+    return send_body(spans.size());
+  } catch (...) {
+    sender_->recorder().failed(spans.size(), "internal", "out of memory while encoding");
+    return ExportResult::kFailure;
+  }
+
+  const SpanEncoder* encoder() const noexcept override { return json_ ? nullptr : &encoder_; }
+
+  ExportResult export_encoded(std::span<const EncodedSpan> spans) noexcept override try {
+    if (spans.empty()) return ExportResult::kSuccess;
+    if (sender_->is_shut_down()) {
+      sender_->recorder().failed(spans.size(), "shutdown", "exporter is shut down");
+      return ExportResult::kFailure;
     }
-    return sender_->send(payload, spans.size());
+    encode_protobuf(spans, body_);
+    return send_body(spans.size());
   } catch (...) {
     sender_->recorder().failed(spans.size(), "internal", "out of memory while encoding");
     return ExportResult::kFailure;
@@ -48,6 +67,19 @@ class Exporter final : public OtlpExporter {
   std::string endpoint() const override { return url_; }
 
  private:
+  ExportResult send_body(std::size_t spans) {
+    std::string_view payload = body_.view();
+    if (gzip_) {
+      if (!exporting::gzip_compress(payload, compressed_)) {
+        sender_->recorder().failed(spans, "gzip", "gzip compression failed");
+        return ExportResult::kFailure;
+      }
+      payload = compressed_.view();
+    }
+    return sender_->send(payload, spans);
+  }
+
+  ProtobufSpanEncoder encoder_;
   std::unique_ptr<exporting::HttpSender> sender_;
   bool json_;
   bool gzip_;

@@ -189,7 +189,8 @@ struct Group {
   std::size_t first;  // index of the group's first span
 };
 
-std::vector<Group> groups_of(std::span<const SpanData* const> spans) {
+template <typename T>
+std::vector<Group> groups_of(std::span<const T> spans) {
   std::vector<Group> groups;
   groups.reserve(4);  // usually one resource with a scope or two
   for_each_resource(spans, [&](const Resource* r, std::size_t first) {
@@ -200,22 +201,33 @@ std::vector<Group> groups_of(std::span<const SpanData* const> spans) {
   return groups;
 }
 
-void write_scope_spans(ProtobufReverseWriter& w, std::span<const SpanData* const> spans,
-                       const Group& g) {
+void write_piece(ProtobufReverseWriter& w, std::span<const SpanData* const> spans, std::size_t i) {
+  // Records were written on other threads' cores: fetch the next one's attributes while this
+  // one is encoded (grouping has already read its lines).
+  if (i > 0) spans[i - 1]->attributes.prefetch(spans[i - 1]->attributes.size());
+  write_span(w, *spans[i]);
+}
+
+void write_piece(ProtobufReverseWriter& w, std::span<const EncodedSpan> spans, std::size_t i) {
+  w.reserve(spans[i].bytes.size());
+  w.raw(spans[i].bytes);
+}
+
+template <typename T>
+void write_scope_spans(ProtobufReverseWriter& w, std::span<const T> spans, const Group& g) {
   const std::size_t ss = w.mark();
   for (std::size_t i = spans.size(); i-- > g.first;) {
-    // Records were written on other threads' cores: fetch the next one's attributes while this
-    // one is encoded (grouping has already read its lines).
-    if (i > g.first) spans[i - 1]->attributes.prefetch(spans[i - 1]->attributes.size());
-    if (spans[i]->resource == g.resource && spans[i]->scope == g.scope) write_span(w, *spans[i]);
+    if (resource_of(spans[i]) == g.resource && scope_of(spans[i]) == g.scope) {
+      write_piece(w, spans, i);
+    }
   }
   write_scope(w, g.scope);
   w.reserve(kHeaderRoom);
   w.len(2, ss);  // ResourceSpans.scope_spans
 }
-}  // namespace
 
-void encode_protobuf(std::span<const SpanData* const> spans, exporting::ByteBuffer& out) {
+template <typename T>
+void encode_request(std::span<const T> spans, exporting::ByteBuffer& out) {
   ProtobufReverseWriter w(out);
   const std::vector<Group> groups = groups_of(spans);
   std::size_t g = groups.size();
@@ -228,6 +240,22 @@ void encode_protobuf(std::span<const SpanData* const> spans, exporting::ByteBuff
     w.len(1, rs);  // ExportTraceServiceRequest.resource_spans
   }
   w.finish();
+}
+}  // namespace
+
+void encode_protobuf(std::span<const SpanData* const> spans, exporting::ByteBuffer& out) {
+  encode_request(spans, out);
+}
+
+void encode_protobuf(std::span<const EncodedSpan> spans, exporting::ByteBuffer& out) {
+  encode_request(spans, out);
+}
+
+std::string_view encode_span_protobuf(const SpanData& span, exporting::ByteBuffer& scratch) {
+  ProtobufReverseWriter w(scratch);
+  write_span(w, span);
+  w.finish();
+  return scratch.view();
 }
 
 }  // namespace argus::trace::otlp
