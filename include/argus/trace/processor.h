@@ -54,7 +54,9 @@ class SimpleSpanProcessor final : public SpanProcessor {
 };
 
 struct BatchSpanProcessorOptions {
-  std::uint32_t max_queue_size = 2048;  // per thread that ends spans
+  // Per thread that ends spans. With an exporter that encodes spans as they end, each thread also
+  // has an arena of 512 bytes per queued span (at most 64 MiB); larger spans fill it sooner.
+  std::uint32_t max_queue_size = 2048;
   std::uint32_t max_export_batch_size = 512;
   std::chrono::milliseconds schedule_delay{5000};
   std::chrono::milliseconds export_timeout{30000};  // passed to exporters that honour it

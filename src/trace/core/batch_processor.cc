@@ -26,7 +26,7 @@ struct BatchSpanProcessor::State {
       : exporter(std::move(e)),
         encoder(exporter->encoder()),
         options(o),
-        queue(o.max_queue_size, encoder ? std::size_t{o.max_queue_size} * kArenaBytesPerSpan : 0),
+        queue(o.max_queue_size, encoder ? arena_bytes_for(o.max_queue_size) : 0),
         wake_mask(wake_mask_for(o)) {}
   ~State() {
     detail::QueuedSpan spans[256];
@@ -43,7 +43,13 @@ struct BatchSpanProcessor::State {
   const std::uint64_t wake_mask;  // 2^k - 1 with 2^k <= max_export_batch_size
   // A thread's arena holds its queued encoded spans. Sized for spans averaging this much (an
   // OTLP span of a web request takes about 400 bytes); larger spans fill it sooner.
+  // An arena is written through from end to end even when few spans wait, so all of it ends up
+  // resident: capped, whatever the queue size.
   static constexpr std::size_t kArenaBytesPerSpan = 512;
+  static constexpr std::size_t kMaxArenaBytes = std::size_t{64} << 20;
+  static std::size_t arena_bytes_for(std::uint32_t queue_size) {
+    return std::min(std::size_t{queue_size} * kArenaBytesPerSpan, kMaxArenaBytes);
+  }
   static constexpr std::size_t kMaxBatchBytes = std::size_t{4} << 20;  // keeps requests modest
 
   static std::uint64_t wake_mask_for(const BatchSpanProcessorOptions& o) {
