@@ -52,11 +52,8 @@ std::int64_t SpanRing::try_push_encoded(const Resource* resource, const Instrume
   const std::uint64_t need = entry_size(bytes.size());
   // Large spans would leave the arena mostly unusable: the record goes through instead.
   if (need > arena_capacity_ / 8) return -2;
-  const std::uint64_t t = tail_.load(std::memory_order_relaxed);
-  if (t - cached_head_ >= capacity_) {
-    cached_head_ = head_.load(std::memory_order_acquire);
-    if (t - cached_head_ >= capacity_) return -1;  // before writing: the arena stays as it was
-  }
+  // Checked before writing, so a full ring leaves the arena as it was.
+  if (!slot_free(tail_.load(std::memory_order_relaxed))) return -1;
   const std::uint64_t start = arena_tail_.load(std::memory_order_relaxed);
   std::uint64_t pos = start;
   const std::uint64_t offset = pos & (arena_capacity_ - 1);

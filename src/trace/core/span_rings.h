@@ -75,12 +75,16 @@ class SpanRing {
     return (sizeof(EntryHeader) + bytes + 7) & ~std::uint64_t{7};
   }
 
+  // Whether position `t` is free: the consumer has released what it last held.
+  bool slot_free(std::uint64_t t) noexcept {
+    if (t - cached_head_ < capacity_) return true;
+    cached_head_ = head_.load(std::memory_order_acquire);
+    return t - cached_head_ < capacity_;
+  }
+
   std::int64_t push_slot(Slot slot) noexcept {
     const std::uint64_t t = tail_.load(std::memory_order_relaxed);
-    if (t - cached_head_ >= capacity_) {
-      cached_head_ = head_.load(std::memory_order_acquire);
-      if (t - cached_head_ >= capacity_) return -1;
-    }
+    if (!slot_free(t)) return -1;
     slots_[t & mask_] = slot;
     // The export thread last read the slots ahead: take their line back in advance, so the
     // store that needs it does not wait for the transfer.

@@ -30,36 +30,20 @@ class Exporter final : public OtlpExporter {
   Exporter(std::unique_ptr<exporting::HttpSender> sender, bool json, bool gzip, std::string url)
       : sender_(std::move(sender)), json_(json), gzip_(gzip), url_(std::move(url)) {}
 
-  ExportResult export_spans(std::span<const SpanData* const> spans) noexcept override try {
-    if (spans.empty()) return ExportResult::kSuccess;
-    if (sender_->is_shut_down()) {  // do not even read the records: the provider may be gone
-      sender_->recorder().failed(spans.size(), "shutdown", "exporter is shut down");
-      return ExportResult::kFailure;
-    }
-    if (json_) {
-      encode_json(spans, body_);
-    } else {
-      encode_protobuf(spans, body_);
-    }
-    return send_body(spans.size());
-  } catch (...) {
-    sender_->recorder().failed(spans.size(), "internal", "out of memory while encoding");
-    return ExportResult::kFailure;
+  ExportResult export_spans(std::span<const SpanData* const> spans) noexcept override {
+    return encode_and_send(spans.size(), [&] {
+      if (json_) {
+        encode_json(spans, body_);
+      } else {
+        encode_protobuf(spans, body_);
+      }
+    });
   }
 
   const SpanEncoder* encoder() const noexcept override { return json_ ? nullptr : &encoder_; }
 
-  ExportResult export_encoded(std::span<const EncodedSpan> spans) noexcept override try {
-    if (spans.empty()) return ExportResult::kSuccess;
-    if (sender_->is_shut_down()) {
-      sender_->recorder().failed(spans.size(), "shutdown", "exporter is shut down");
-      return ExportResult::kFailure;
-    }
-    encode_protobuf(spans, body_);
-    return send_body(spans.size());
-  } catch (...) {
-    sender_->recorder().failed(spans.size(), "internal", "out of memory while encoding");
-    return ExportResult::kFailure;
+  ExportResult export_encoded(std::span<const EncodedSpan> spans) noexcept override {
+    return encode_and_send(spans.size(), [&] { encode_protobuf(spans, body_); });
   }
 
   void shutdown(std::chrono::milliseconds) noexcept override { sender_->shutdown(); }
@@ -67,6 +51,21 @@ class Exporter final : public OtlpExporter {
   std::string endpoint() const override { return url_; }
 
  private:
+  // Writes the request into body_ with `encode` and sends it.
+  template <typename Encode>
+  ExportResult encode_and_send(std::size_t spans, Encode&& encode) noexcept try {
+    if (spans == 0) return ExportResult::kSuccess;
+    if (sender_->is_shut_down()) {  // do not even read the spans: the provider may be gone
+      sender_->recorder().failed(spans, "shutdown", "exporter is shut down");
+      return ExportResult::kFailure;
+    }
+    encode();
+    return send_body(spans);
+  } catch (...) {
+    sender_->recorder().failed(spans, "internal", "out of memory while encoding");
+    return ExportResult::kFailure;
+  }
+
   ExportResult send_body(std::size_t spans) {
     std::string_view payload = body_.view();
     if (gzip_) {
