@@ -158,7 +158,8 @@ void BatchSpanProcessor::State::count(ExportResult result, std::size_t spans) no
   }
 }
 
-// A batch may mix encoded spans and records (spans too large to encode into the arena).
+// A batch may mix encoded spans and records (spans the encoder refused, or too large for the
+// arena).
 void BatchSpanProcessor::State::export_batch() noexcept {
   records.clear();
   encoded.clear();
