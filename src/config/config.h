@@ -70,6 +70,7 @@ struct LogSettings {
 struct Config {
   ListenSettings serve_public{"", 4444};
   ListenSettings serve_admin{"", 4445};
+  bool serve_io_batching = false;
   std::string dsn = "memory";
   std::vector<std::string> secrets_system;  // first signs, all verify; each >= 16 chars
   std::uint32_t bcrypt_cost = 10;           // 4..31

@@ -155,6 +155,7 @@ std::vector<ConfigError> finalize(const Settings& settings, const LoadOptions& o
   c.serve_public.port = static_cast<std::uint16_t>(r.integer("serve.public.port"));
   c.serve_admin.host = r.str("serve.admin.host");
   c.serve_admin.port = static_cast<std::uint16_t>(r.integer("serve.admin.port"));
+  c.serve_io_batching = r.boolean("serve.io_batching");
   c.dsn = r.str("dsn");
   c.secrets_system = r.strings("secrets.system");
   c.bcrypt_cost = static_cast<std::uint32_t>(r.integer("oauth2.hashers.bcrypt.cost"));

@@ -38,6 +38,18 @@ asio::awaitable<void> accept_loop(ServerCore& core, Listener& listener) {
 
 }  // namespace
 
+void run_io(ServerCore& core) {
+  if (!core.options.io_batching) {
+    core.ioc.run();
+    return;
+  }
+  for (;;) {
+    core.backlog.wait_for_room(std::chrono::milliseconds(1));
+    if (core.ioc.run_one() == 0) return;  // stopped, or nothing left to wait for
+    core.ioc.poll();                      // hand over everything that one wait made ready
+  }
+}
+
 void ServerCore::begin_shutdown() {
   if (stopping.exchange(true)) return;
   for (auto& l : listeners) {
@@ -128,8 +140,8 @@ void Server::run() {
   }
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < core_->options.io_threads; ++i)
-    threads.emplace_back([this] { core_->ioc.run(); });
-  core_->ioc.run();
+    threads.emplace_back([this] { detail::run_io(*core_); });
+  detail::run_io(*core_);
   for (auto& t : threads) t.join();
 }
 

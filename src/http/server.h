@@ -30,6 +30,10 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{10000};  // from its first byte to the full body
   std::chrono::milliseconds write_timeout{10000};
   std::chrono::milliseconds shutdown_timeout{10000};  // in-flight requests after stop()
+  // The I/O threads stop polling while every worker has a request queued, and hand over what
+  // arrived meanwhile in one batch (see http/worker_backlog.h): fewer context switches when the
+  // server has its cores to itself.
+  bool io_batching = false;
 };
 
 struct ListenerSpec {

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "http/server.h"
+#include "http/worker_backlog.h"
 
 namespace argus::http::detail {
 
@@ -30,7 +31,8 @@ class WorkerPool : public boost::asio::thread_pool {
   void destroy_queued() { shutdown(); }
 };
 
-using SessionStrand = boost::asio::strand<WorkerPool::executor_type>;
+using PoolExecutor = CountedExecutor<WorkerPool::executor_type>;
+using SessionStrand = boost::asio::strand<PoolExecutor>;
 // Concrete executor types rather than any_io_executor: no type-erased copies per operation.
 using IoExecutor = boost::asio::io_context::executor_type;
 using IoSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, IoExecutor>;
@@ -77,6 +79,10 @@ struct ServerCore {
   std::atomic<bool> stopping{false};
   std::atomic<bool> tearing_down{false};  // ~Server: the io_context is going away
 
+  // Outlives the pool and the io_context: functions they destroy unrun still count down. The
+  // I/O threads pause while every worker has a function waiting.
+  WorkerBacklog backlog;
+
   // Declared before the io_context so it is destroyed after it: pending socket operations hold
   // work on the pool's executors until the io_context destroys them.
   WorkerPool workers;
@@ -88,6 +94,7 @@ struct ServerCore {
   ServerCore(ServerOptions o, ObserveOptions obs)
       : options(std::move(o)),
         observe(std::move(obs)),
+        backlog(static_cast<int>(options.worker_threads)),
         workers(options.worker_threads),
         cpu_heavy(cpu_heavy_threads(options)),
         ioc(static_cast<int>(options.io_threads)),
@@ -97,6 +104,8 @@ struct ServerCore {
   void session_closed();
 };
 
+// Runs the io_context on this thread; with io_batching, pausing while the workers have a backlog.
+void run_io(ServerCore& core);
 // Serves one connection until it closes; registers itself for graceful shutdown.
 void start_session(ServerCore& core, Listener& listener, IoSocket socket);
 // Closes an idle session now (graceful shutdown); a busy one closes after its response. Runs on

@@ -370,7 +370,10 @@ void start_session(ServerCore& core, Listener& listener, IoSocket socket) {
   error_code ec;
   socket.non_blocking(true, ec);  // responses are sent from the worker without blocking it
   socket.set_option(asio::ip::tcp::no_delay(true), ec);
-  auto state = std::make_shared<SessionState>(std::move(socket), asio::make_strand(core.workers));
+  auto state = std::make_shared<SessionState>(
+      std::move(socket),
+      asio::make_strand(PoolExecutor(core.workers.get_executor(),
+                                     core.options.io_batching ? &core.backlog : nullptr)));
   auto strand = state->strand;
   asio::co_spawn(strand, run_session(core, listener, std::move(state)), asio::detached);
 }

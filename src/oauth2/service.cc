@@ -136,8 +136,9 @@ trace::Expected<std::unique_ptr<ApiContext>> make_api(const argus::config::Confi
                  config.access_token_ttl, normalized_issuer(config.issuer), std::move(*dummy)});
 }
 
-http::ServerOptions server_options() {
+http::ServerOptions server_options(const argus::config::Config& config) {
   http::ServerOptions o;
+  o.io_batching = config.serve_io_batching;
   std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
   o.io_threads = std::max<std::size_t>(1, cores / 2);
   o.worker_threads = std::max<std::size_t>(2, cores);
@@ -245,7 +246,8 @@ trace::Expected<std::unique_ptr<Service>> Service::create(const argus::config::C
   observe.span_name_is_route = config.tracing.span_name == "route";
   observe.skip_paths = config.tracing.skip_paths;
   observe.log = impl->log;
-  auto server = http::Server::create(server_options(), std::move(listeners), std::move(observe));
+  auto server =
+      http::Server::create(server_options(config), std::move(listeners), std::move(observe));
   if (!server) return server.error();
   impl->server = std::move(*server);
   return std::unique_ptr<Service>(new Service(std::move(impl)));

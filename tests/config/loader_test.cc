@@ -33,6 +33,7 @@ TEST(ConfigLoader, DefaultsMatchTheConfigStruct) {
   EXPECT_EQ(c.serve_public.port, d.serve_public.port);
   EXPECT_EQ(c.serve_admin.port, d.serve_admin.port);
   EXPECT_EQ(c.serve_public.host, d.serve_public.host);
+  EXPECT_FALSE(c.serve_io_batching);
   EXPECT_EQ(c.dsn, d.dsn);
   EXPECT_EQ(c.bcrypt_cost, d.bcrypt_cost);
   EXPECT_EQ(c.access_token_ttl, d.access_token_ttl);
@@ -67,6 +68,14 @@ TEST(ConfigLoader, DefaultsMatchTheConfigStruct) {
   EXPECT_EQ(t.batch.schedule_delay, dt.batch.schedule_delay);
   EXPECT_EQ(t.batch.export_timeout, dt.batch.export_timeout);
   EXPECT_EQ(l.settings.at("tracing.provider").source.kind, Source::Kind::kDefault);
+}
+
+TEST(ConfigLoader, IoBatchingIsSwitchedOnByItsEnvironmentVariable) {
+  LoadOptions o = no_secrets();
+  o.env = {{"SERVE_IO_BATCHING", "true"}};
+  EXPECT_TRUE(must_load(o).config.serve_io_batching);
+  o.env = {{"SERVE_IO_BATCHING", "maybe"}};
+  EXPECT_FALSE(load(o).ok());
 }
 
 // Hydra's quickstart-tracing environment block, unchanged.

@@ -231,6 +231,50 @@ TEST(Connection, CpuHeavyHandlersDoNotHoldUpOtherRequests) {
   EXPECT_EQ(hashing, 6);
 }
 
+// With serve.io_batching the I/O thread pauses while both workers have a request queued; what
+// arrives meanwhile is read once they catch up, and every request is answered, off the I/O thread.
+TEST(Connection, IoBatchingAnswersWhatArrivedWhileTheWorkersWereBusy) {
+  ServerOptions options;
+  options.worker_threads = 2;
+  options.io_batching = true;
+  std::atomic<int> holding{0};
+  std::atomic<bool> release{false};
+  std::atomic<std::thread::id> handler_thread{};
+  auto r = router(&handler_thread);
+  r->add({verb::get, "/hold", [&](Request&) {
+            ++holding;
+            for (auto end = std::chrono::steady_clock::now() + 20s;
+                 !release && std::chrono::steady_clock::now() < end;)
+              std::this_thread::sleep_for(1ms);
+            return Response{};
+          }});
+  RunningServer s(r, options);
+  struct Release {
+    std::atomic<bool>& flag;
+    ~Release() { flag = true; }
+  } release_on_exit{release};
+  std::vector<std::unique_ptr<Connection>> held, light;
+  for (int i = 0; i < 6; ++i) {
+    held.push_back(std::make_unique<Connection>(s.port()));
+    held.back()->send("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n");
+  }
+  ASSERT_TRUE(eventually([&] { return holding == 2; }));  // both workers taken, four queued
+  for (int i = 0; i < 3; ++i) {
+    light.push_back(std::make_unique<Connection>(s.port()));
+    light.back()->send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
+  }
+  release = true;
+  for (auto& c : held) EXPECT_EQ(c->response().first, "HTTP/1.1 200 OK");
+  for (auto& c : light) EXPECT_EQ(c->response().first, "HTTP/1.1 200 OK");
+  EXPECT_EQ(holding, 6);
+  EXPECT_NE(handler_thread.load(), s.run_thread_id());
+  // The kept-alive connections go on working after the batch.
+  for (int round = 0; round < 20; ++round) {
+    for (auto& c : light) c->send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
+    for (auto& c : light) EXPECT_EQ(c->response().second, "{\"ok\":true}");
+  }
+}
+
 TEST(Connection, SplitRequestsAreReassembled) {
   RunningServer s(router(), {});
   Connection c(s.port());
