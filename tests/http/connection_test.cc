@@ -125,6 +125,20 @@ std::shared_ptr<Router> router(std::atomic<std::thread::id>* handler_thread = nu
   return r;
 }
 
+// Stands in for slow work (bcrypt, a slow query): holds its thread until the test lets go
+// (bounded, so a failing test cannot hang).
+void hold_until(const std::atomic<bool>& release) {
+  for (auto end = std::chrono::steady_clock::now() + 20s;
+       !release && std::chrono::steady_clock::now() < end;)
+    std::this_thread::sleep_for(1ms);
+}
+
+// However a test ends, held handlers let go before its server stops.
+struct Release {
+  std::atomic<bool>& flag;
+  ~Release() { flag = true; }
+};
+
 TEST(Connection, HandlersRunOffTheIoThread) {
   std::atomic<std::thread::id> handler_thread{};
   RunningServer s(router(&handler_thread), {});
@@ -200,18 +214,13 @@ TEST(Connection, CpuHeavyHandlersDoNotHoldUpOtherRequests) {
   r->add({verb::get, "/hash",
           [&](Request&) {
             ++hashing;
-            // Stands in for bcrypt: holds its thread until the test lets go (bounded).
-            for (auto end = std::chrono::steady_clock::now() + 20s;
-                 !release && std::chrono::steady_clock::now() < end;)
-              std::this_thread::sleep_for(1ms);
+            // Stands in for bcrypt.
+            hold_until(release);
             return Response{};
           },
           Execution::kCpuHeavy});
   RunningServer s(r, options);
-  struct Release {  // however the test ends, the handlers let go before the server stops
-    std::atomic<bool>& flag;
-    ~Release() { flag = true; }
-  } release_on_exit{release};
+  Release release_on_exit{release};
   // More heavy requests than heavy threads and worker threads together.
   std::vector<std::unique_ptr<Connection>> heavy;
   for (int i = 0; i < 6; ++i) {
@@ -243,16 +252,11 @@ TEST(Connection, IoBatchingAnswersWhatArrivedWhileTheWorkersWereBusy) {
   auto r = router(&handler_thread);
   r->add({verb::get, "/hold", [&](Request&) {
             ++holding;
-            for (auto end = std::chrono::steady_clock::now() + 20s;
-                 !release && std::chrono::steady_clock::now() < end;)
-              std::this_thread::sleep_for(1ms);
+            hold_until(release);
             return Response{};
           }});
   RunningServer s(r, options);
-  struct Release {
-    std::atomic<bool>& flag;
-    ~Release() { flag = true; }
-  } release_on_exit{release};
+  Release release_on_exit{release};
   std::vector<std::unique_ptr<Connection>> held, light;
   for (int i = 0; i < 6; ++i) {
     held.push_back(std::make_unique<Connection>(s.port()));
