@@ -3,12 +3,13 @@
 # endpoints Hydra published figures for (2-CPU machine), ours printed beside theirs; the bcrypt
 # bound for the client-credentials grant (cores / one bcrypt comparison at cost 8, measured here);
 # tracing overhead on get-client (wrk, tracing at 100% to a loopback OTLP sink vs tracing off);
-# idle and peak RSS; hey's own ceiling on this machine (a zero-work loopback server); and
-# serve.io_batching off and on with argus on a core of its own and wrk on the other. Memory
-# DSN, bcrypt cost 8. A hey run of 10,000 requests lasts a fifth of a second and wrk's runs share
-# the machine with argus, so each figure is the median of three runs (tracing on and off
-# alternate, each on a fresh process); the client-credentials grant, bound by bcrypt, runs once. The OTLP sink and the zero-work server are bench/http_sink.cc, native so
-# that what we measure is argus, not its helpers.
+# idle and peak RSS; hey's own ceiling on this machine (a zero-work loopback server);
+# serve.idle_poll off and at its default under hey; and serve.io_batching off and on with argus
+# on a core of its own and wrk on the other. Memory DSN, bcrypt cost 8. A hey run of 10,000
+# requests lasts a fifth of a second and wrk's runs share the machine with argus, so each figure
+# is the median of three runs (tracing on and off alternate, each on a fresh process); the
+# client-credentials grant, bound by bcrypt, runs once. The OTLP sink and the zero-work server
+# are bench/http_sink.cc, native so that what we measure is argus, not its helpers.
 # Usage: scripts/bench.d/service.sh BUILD_DIR
 set -euo pipefail
 build="${1:-build}"
@@ -45,14 +46,15 @@ wait_port() {  # $1: port; the helpers start in milliseconds
 wait_port "$sink_port"
 
 public=$(free_port); admin=$(free_port)
-start_argus() {  # $1: tracing provider ("otel" or ""); $2: serve.io_batching (default false)
+start_argus() {  # $1: tracing provider ("otel" or ""); $2: serve.io_batching (default false);
+                 # $3: serve.idle_poll (default: argus's own)
   env -i PATH="$PATH" DSN=memory OAUTH2_HASHERS_BCRYPT_COST=8 \
     SECRETS_SYSTEM=bench-system-secret-0123456789 LOG_LEVEL=warn \
     SERVE_PUBLIC_HOST=127.0.0.1 SERVE_PUBLIC_PORT="$public" \
     SERVE_ADMIN_HOST=127.0.0.1 SERVE_ADMIN_PORT="$admin" \
     TRACING_PROVIDER="$1" TRACING_PROVIDERS_OTLP_SERVER_URL="127.0.0.1:$sink_port" \
     TRACING_PROVIDERS_OTLP_INSECURE=true TRACING_PROVIDERS_OTLP_SAMPLING_SAMPLING_RATIO=1 \
-    SERVE_IO_BATCHING="${2:-false}" \
+    SERVE_IO_BATCHING="${2:-false}" ${3:+SERVE_IDLE_POLL="$3"} \
     "$argus" serve all >"$work/argus.log" 2>&1 &
   argus_pid=$!
   pids+=("$argus_pid")
@@ -148,6 +150,20 @@ for round in $(seq 1 $rounds); do
   wrk_on_runs+=("$(wrk_rps -t2 -c100 -d"$wrk_seconds"s "$get_url")")
   stop_argus
 done
+# serve.idle_poll off (0) and at its default, get-client under hey as above; alternated, each
+# round on fresh processes.
+idle_off_runs=() idle_on_runs=()
+for round in 1 2 3; do
+  for poll in 0 ""; do
+    start_argus otel false "$poll"
+    create_client
+    rps=$(hey_rps -n "$n" -c 100 "$get_url")
+    if [[ -z $poll ]]; then idle_on_runs+=("$rps"); else idle_off_runs+=("$rps"); fi
+    stop_argus
+  done
+done
+idle_off=$(median "${idle_off_runs[@]}")
+idle_on=$(median "${idle_on_runs[@]}")
 # serve.io_batching where it is meant for: argus (and the sink) on a core of their own, wrk on
 # the other, tracing on; off and on alternate, median of 3 each.
 pinned_off=() pinned_on=()
@@ -170,9 +186,11 @@ wrk_on=$(median "${wrk_on_runs[@]}")
 wrk_off=$(median "${wrk_off_runs[@]}")
 
 python3 - "$intro" "$cc" "$list" "$get" "$bcrypt_ms" "$cores" "$wrk_on" "$wrk_off" \
-  "$idle_rss" "$peak_rss" "$ceiling" "$pinned_off_median" "$pinned_on_median" <<'PY'
+  "$idle_rss" "$peak_rss" "$ceiling" "$pinned_off_median" "$pinned_on_median" \
+  "$idle_off" "$idle_on" <<'PY'
 import sys
-intro, cc, lst, get, bcrypt_ms, cores, on, off, idle, peak, ceiling, p_off, p_on = sys.argv[1:]
+(intro, cc, lst, get, bcrypt_ms, cores, on, off, idle, peak, ceiling, p_off, p_on, poll_off,
+ poll_on) = sys.argv[1:]
 f = lambda s: float(s or 0)
 bound = int(cores) / (f(bcrypt_ms) / 1000)
 print()
@@ -189,6 +207,9 @@ print(f"{'hey ceiling: zero-work loopback server (~400-byte JSON)':62} {f(ceilin
 print(f"{'bcrypt compare, cost 8 (ms); bound = cores / time':62} {f(bcrypt_ms):10.2f} {'':8} {'':7} cores={cores} bound={bound:,.0f} req/s; cc at {f(cc)/bound*100:.0f}% of bound")
 overhead = (1 - f(on) / f(off)) * 100 if f(off) else float('nan')
 print(f"{'get client, wrk -t2 -c100 median of 5, tracing 100% / off':62} {f(on):10,.0f} {f(off):8,.0f} {'':7} overhead {overhead:.1f}% (target <= 5%)")
+if f(poll_off):
+    print(f"{'get client, hey, serve.idle_poll 0 / default (20us), median of 3':62} {f(poll_off):10,.0f} {f(poll_on):8,.0f} {'':7} "
+          f"idle_poll {(f(poll_on) / f(poll_off) - 1) * 100:+.0f}%")
 if f(p_off):
     print(f"{'get client, argus on core 0, wrk on core 1: io_batching off / on':62} {f(p_off):10,.0f} {f(p_on):8,.0f} {'':7} "
           f"io_batching {(f(p_on) / f(p_off) - 1) * 100:+.0f}%, tracing 100%")

@@ -71,6 +71,7 @@ struct Config {
   ListenSettings serve_public{"", 4444};
   ListenSettings serve_admin{"", 4445};
   bool serve_io_batching = false;
+  std::chrono::nanoseconds serve_idle_poll{20000};
   std::string dsn = "memory";
   std::vector<std::string> secrets_system;  // first signs, all verify; each >= 16 chars
   std::uint32_t bcrypt_cost = 10;           // 4..31

@@ -138,6 +138,8 @@ void check_rules(const Reader& r, const Config& c, const LoadOptions& options,
     if (d.count() < 1) fail(key, "expected at least 1ms");
   }
   if (c.access_token_ttl.count() < 1) fail("ttl.access_token", "expected at least 1s");
+  if (c.serve_idle_poll > std::chrono::milliseconds(1))
+    fail("serve.idle_poll", "expected at most 1ms");
   if (options.require_secrets && c.secrets_system.empty()) {
     errors.push_back({"secrets.system", Source{},
                       "required: at least one secret of 16 or more characters (e.g. the "
@@ -156,6 +158,7 @@ std::vector<ConfigError> finalize(const Settings& settings, const LoadOptions& o
   c.serve_admin.host = r.str("serve.admin.host");
   c.serve_admin.port = static_cast<std::uint16_t>(r.integer("serve.admin.port"));
   c.serve_io_batching = r.boolean("serve.io_batching");
+  c.serve_idle_poll = r.duration<std::chrono::nanoseconds>("serve.idle_poll");
   c.dsn = r.str("dsn");
   c.secrets_system = r.strings("secrets.system");
   c.bcrypt_cost = static_cast<std::uint32_t>(r.integer("oauth2.hashers.bcrypt.cost"));

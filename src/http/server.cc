@@ -39,15 +39,11 @@ asio::awaitable<void> accept_loop(ServerCore& core, Listener& listener) {
 }  // namespace
 
 void run_io(ServerCore& core) {
-  if (!core.options.io_batching) {
-    core.ioc.run();
-    return;
+  std::function<void()> pause;
+  if (core.options.io_batching) {
+    pause = [&backlog = core.backlog] { backlog.wait_for_room(std::chrono::milliseconds(1)); };
   }
-  for (;;) {
-    core.backlog.wait_for_room(std::chrono::milliseconds(1));
-    if (core.ioc.run_one() == 0) return;  // stopped, or nothing left to wait for
-    core.ioc.poll();                      // hand over everything that one wait made ready
-  }
+  run_with_idle_poll(core.ioc, core.options.idle_poll, pause);
 }
 
 void ServerCore::begin_shutdown() {

@@ -34,6 +34,9 @@ struct ServerOptions {
   // arrived meanwhile in one batch (see http/worker_backlog.h): fewer context switches when the
   // server has its cores to itself.
   bool io_batching = false;
+  // After its last handler an I/O or worker thread keeps polling this long before it blocks
+  // (see http/idle_poll.h); zero blocks at once.
+  std::chrono::nanoseconds idle_poll{20000};
 };
 
 struct ListenerSpec {

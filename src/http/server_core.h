@@ -11,25 +11,17 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <list>
 #include <memory>
 #include <mutex>
 #include <thread>
 
+#include "http/idle_poll.h"
 #include "http/server.h"
 #include "http/worker_backlog.h"
 
 namespace argus::http::detail {
-
-// A thread pool whose queued handlers can be destroyed while the io_context is still alive
-// (they own sockets registered with it).
-class WorkerPool : public boost::asio::thread_pool {
- public:
-  using boost::asio::thread_pool::thread_pool;
-  void destroy_queued() { shutdown(); }
-};
 
 using PoolExecutor = CountedExecutor<WorkerPool::executor_type>;
 using SessionStrand = boost::asio::strand<PoolExecutor>;
@@ -95,8 +87,8 @@ struct ServerCore {
       : options(std::move(o)),
         observe(std::move(obs)),
         backlog(static_cast<int>(options.worker_threads)),
-        workers(options.worker_threads),
-        cpu_heavy(cpu_heavy_threads(options)),
+        workers(options.worker_threads, options.idle_poll),
+        cpu_heavy(cpu_heavy_threads(options), std::chrono::nanoseconds(0)),
         ioc(static_cast<int>(options.io_threads)),
         shutdown_timer(ioc) {}
 
@@ -104,7 +96,8 @@ struct ServerCore {
   void session_closed();
 };
 
-// Runs the io_context on this thread; with io_batching, pausing while the workers have a backlog.
+// Runs the io_context on this thread, polling for serve.idle_poll before it blocks; with
+// io_batching, pausing while the workers have a backlog.
 void run_io(ServerCore& core);
 // Serves one connection until it closes; registers itself for graceful shutdown.
 void start_session(ServerCore& core, Listener& listener, IoSocket socket);

@@ -139,6 +139,7 @@ trace::Expected<std::unique_ptr<ApiContext>> make_api(const argus::config::Confi
 http::ServerOptions server_options(const argus::config::Config& config) {
   http::ServerOptions o;
   o.io_batching = config.serve_io_batching;
+  o.idle_poll = config.serve_idle_poll;
   std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
   o.io_threads = std::max<std::size_t>(1, cores / 2);
   o.worker_threads = std::max<std::size_t>(2, cores);

@@ -34,6 +34,7 @@ TEST(ConfigLoader, DefaultsMatchTheConfigStruct) {
   EXPECT_EQ(c.serve_admin.port, d.serve_admin.port);
   EXPECT_EQ(c.serve_public.host, d.serve_public.host);
   EXPECT_FALSE(c.serve_io_batching);
+  EXPECT_EQ(c.serve_idle_poll, d.serve_idle_poll);
   EXPECT_EQ(c.dsn, d.dsn);
   EXPECT_EQ(c.bcrypt_cost, d.bcrypt_cost);
   EXPECT_EQ(c.access_token_ttl, d.access_token_ttl);
@@ -68,6 +69,21 @@ TEST(ConfigLoader, DefaultsMatchTheConfigStruct) {
   EXPECT_EQ(t.batch.schedule_delay, dt.batch.schedule_delay);
   EXPECT_EQ(t.batch.export_timeout, dt.batch.export_timeout);
   EXPECT_EQ(l.settings.at("tracing.provider").source.kind, Source::Kind::kDefault);
+}
+
+TEST(ConfigLoader, IdlePollIsADurationOfAtMostAMillisecond) {
+  LoadOptions o = no_secrets();
+  EXPECT_EQ(must_load(o).config.serve_idle_poll, std::chrono::microseconds(20));
+  o.env = {{"SERVE_IDLE_POLL", "50us"}};
+  EXPECT_EQ(must_load(o).config.serve_idle_poll, std::chrono::microseconds(50));
+  o.env = {{"SERVE_IDLE_POLL", "0"}};
+  EXPECT_EQ(must_load(o).config.serve_idle_poll.count(), 0);
+  for (const char* bad : {"2ms", "-1us", "fast"}) {
+    o.env = {{"SERVE_IDLE_POLL", bad}};
+    auto r = load(o);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.errors.front().to_string().find("serve.idle_poll"), std::string::npos) << bad;
+  }
 }
 
 TEST(ConfigLoader, IoBatchingIsSwitchedOnByItsEnvironmentVariable) {

@@ -15,6 +15,7 @@
 #include <future>
 #include <thread>
 
+#include "eventually.h"
 #include "http/server.h"
 
 namespace argus::http {
@@ -54,15 +55,7 @@ class RunningServer {
   std::atomic<bool> returned_{false};
 };
 
-template <class Condition>
-bool eventually(Condition condition, std::chrono::milliseconds budget = 10s) {
-  for (auto end = std::chrono::steady_clock::now() + budget;
-       std::chrono::steady_clock::now() < end;) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(5ms);  // polling interval, not synchronisation
-  }
-  return condition();
-}
+using testing::eventually;
 
 // One kept-alive connection: writes raw requests and reads Content-Length framed responses.
 class Connection {

@@ -12,6 +12,8 @@
 #include <future>
 #include <thread>
 
+#include "eventually.h"
+
 namespace argus::http::detail {
 namespace {
 namespace asio = boost::asio;
@@ -19,14 +21,7 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 using Counted = CountedExecutor<asio::thread_pool::executor_type>;
 
-template <class Condition>
-bool eventually(Condition condition) {
-  for (auto end = Clock::now() + 10s; Clock::now() < end;) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(1ms);  // polling interval, not synchronisation
-  }
-  return condition();
-}
+using testing::eventually;
 
 // Holds a pool's only thread until released, so what is posted after it stays queued.
 struct Blocker {
