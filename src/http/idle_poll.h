@@ -24,9 +24,9 @@ namespace argus::http::detail {
 void run_with_idle_poll(boost::asio::io_context& ctx, std::chrono::nanoseconds idle_poll,
                         const std::function<void()>& before_poll = {});
 
-// A fixed pool of threads running one execution context with run_with_idle_poll. Unlike
-// asio::thread_pool, its queued handlers can be destroyed (destroy_queued) while the io_context
-// that owns their sockets is still alive.
+// A fixed pool of threads running one execution context with run_with_idle_poll
+// (asio::thread_pool's threads can only block). Its queued handlers can be destroyed
+// (destroy_queued) while the io_context that owns their sockets is still alive.
 class WorkerPool : public boost::asio::io_context {
  public:
   WorkerPool(std::size_t threads, std::chrono::nanoseconds idle_poll);
