@@ -14,7 +14,6 @@
 #include <fstream>
 #include <future>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "eventually.h"
