@@ -84,6 +84,16 @@ bool skipped(const ObserveOptions& options, std::string_view path) {
 
 }  // namespace
 
+void share_with_spans(ConnectionInfo& connection) {
+  const trace::KeyValue attrs[] = {
+      {"server.address", connection.server_address},
+      {"server.port", static_cast<std::int64_t>(connection.server_port)},
+      {"client.address", connection.client_address},
+  };
+  auto set = trace::AttributeSet::create(attrs);
+  if (set) connection.span_attributes = std::move(*set);  // strings and an integer: cannot fail
+}
+
 Exchange::Exchange(const ObserveOptions& options, const ConnectionInfo& connection,
                    const BeastRequest& request, std::string_view path, std::string_view route)
     : options_(options),
@@ -98,23 +108,26 @@ Exchange::Exchange(const ObserveOptions& options, const ConnectionInfo& connecti
   traced_ = true;
   std::string_view method = sv(request.method_string());
   std::string_view user_agent = header(request, boost::beast::http::field::user_agent);
+  // The connection's three first: a span refers to them through the connection's set if it has
+  // one, and copies them otherwise.
   trace::KeyValue attrs[] = {
-      {"http.method", method},
-      {"http.route", route},
-      {"url.path", path},
       {"server.address", connection.server_address},
       {"server.port", static_cast<std::int64_t>(connection.server_port)},
       {"client.address", connection.client_address},
+      {"http.method", method},
+      {"http.route", route.empty() ? path : route},  // unmatched: the route is unknown
+      {"url.path", path},
       {"user_agent.original", user_agent},
   };
+  const std::size_t first = connection.span_attributes ? 3 : 0;
+  const std::size_t end = user_agent.empty() ? 6 : 7;
   trace::StartSpanOptions start;
   start.parent = parent_.is_valid() ? &parent_ : nullptr;
   start.root = true;  // never inherit a thread-local span from unrelated work
   start.kind = trace::SpanKind::kServer;
   start.sampling_denied = extracted.sampling_denied;  // B3 "b3: 0": this new root is not sampled
-  std::size_t count = user_agent.empty() ? 6 : 7;
-  if (route.empty()) attrs[1].value = path;  // unmatched: the route is unknown
-  start.attributes = std::span<const trace::KeyValue>(attrs, count);
+  start.attributes = std::span<const trace::KeyValue>(attrs + first, end - first);
+  start.attribute_set = connection.span_attributes.get();
   std::string_view name = options.span_name_is_route && !route.empty() ? route : path;
   span_ = options.tracer->start_span(name, start);
 }

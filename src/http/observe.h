@@ -79,7 +79,13 @@ struct ConnectionInfo {
   std::string server_address;
   std::uint16_t server_port = 0;
   std::string client_address;
+  // The three as the attributes of the connection's server spans, made once; null when not
+  // tracing.
+  std::unique_ptr<const argus::trace::AttributeSet> span_attributes;
 };
+
+// Fills ConnectionInfo::span_attributes.
+void share_with_spans(ConnectionInfo& connection);
 
 // One exchange, from the parsed request to the written response.
 class Exchange {

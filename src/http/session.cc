@@ -303,7 +303,8 @@ ConnectionInfo connection_info(SessionState& s) {
 Task<void> run_session(ServerCore& core, Listener& listener, SessionPtr s) {
   Registration registration(core, s);
   Closer closer{*s};
-  const ConnectionInfo conn = connection_info(*s);
+  ConnectionInfo conn = connection_info(*s);
+  if (core.observe.tracer != nullptr) share_with_spans(conn);
   beast::flat_buffer buffer;
   std::string out;  // the serialised response, its capacity reused across requests
   for (;;) {

@@ -113,28 +113,33 @@ class Session {
       : store_(store), lease_(std::move(lease)), ctx_(ctx) {}
 
   Result<Rows> exec(Stmt id, std::initializer_list<Param> params) {
-    const auto& st = store_.statements_[static_cast<std::size_t>(id)];
-    auto span = store_.spans_.start(st.name, st.text, st.operation, st.table, ctx_);
+    const auto index = static_cast<std::size_t>(id);
+    const auto& st = store_.statements_[index];
+    auto span = store_.spans_.start(st.name, st.text, st.operation, st.table, ctx_,
+                                    store_.statement_spans_[index].get());
     auto rows = lease_->execute(st, std::span<const Param>(params.begin(), params.size()));
     if (!rows) return failed(span, rows.error());
     DbSpans::set_rows(span, st.operation, *rows);
     return rows;
   }
 
-  Result<void> simple(std::string_view text, std::string_view name) {
-    auto span = store_.spans_.start(name, text, name, "", ctx_);
+  Result<void> simple(std::string_view text, std::string_view name,
+                      const trace::AttributeSet* shared = nullptr) {
+    auto span = store_.spans_.start(name, text, name, "", ctx_, shared);
     auto r = lease_->execute_simple(text);
     if (!r) return failed(span, r.error());
     return r;
   }
 
-  Result<void> begin() { return simple(store_.driver_->begin_write(), "BEGIN"); }
+  Result<void> begin() {
+    return simple(store_.driver_->begin_write(), "BEGIN", store_.begin_spans_.get());
+  }
   Result<void> commit() {
     commit_sent_ = true;
-    return simple("COMMIT", "COMMIT");
+    return simple("COMMIT", "COMMIT", store_.commit_spans_.get());
   }
   void rollback() {
-    if (!lease_->broken()) (void)simple("ROLLBACK", "ROLLBACK");
+    if (!lease_->broken()) (void)simple("ROLLBACK", "ROLLBACK", store_.rollback_spans_.get());
   }
 
   // The connection died (server restarted or gone).
@@ -243,20 +248,26 @@ SqlStore::SqlStore(std::unique_ptr<Driver> driver, const StoreOptions& options)
       pool_(
           *driver_, options.max_connections, options.acquire_timeout,
           BreakerOptions{options.reconnect_backoff, options.max_reconnect_backoff, options.clock}),
-      spans_(options.tracer, driver_->server()) {
+      spans_(options.tracer, driver_->server()),
+      begin_spans_(spans_.shared(driver_->begin_write(), "BEGIN", "")),
+      commit_spans_(spans_.shared("COMMIT", "COMMIT", "")),
+      rollback_spans_(spans_.shared("ROLLBACK", "ROLLBACK", "")) {
   auto specs = statement_specs();
   statements_.resize(static_cast<std::size_t>(Stmt::kCount));
+  statement_spans_.resize(statements_.size());
   for (auto& spec : specs) {
     auto index = static_cast<std::size_t>(spec.id);
     statements_[index] =
         Statement{index, render(spec.text, *driver_), spec.name, spec.operation, spec.table};
+    const Statement& st = statements_[index];
+    statement_spans_[index] = spans_.shared(st.text, st.operation, st.table);
   }
 }
 
 template <typename T, typename Body>
 Result<T> SqlStore::run(const CallContext& ctx, Body&& body) {
   for (int attempt = 0;; ++attempt) {
-    auto span = spans_.start("connection.acquire", "", "", "", ctx);
+    auto span = spans_.start_acquire(ctx);
     auto lease = pool_.acquire();
     if (!lease) {
       DbSpans::fail(span, lease.error());

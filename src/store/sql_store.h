@@ -64,7 +64,10 @@ class SqlStore final : public Store {
   std::unique_ptr<Driver> driver_;
   Pool pool_;
   DbSpans spans_;
+  // What every span of a statement shares, made once (null when not tracing).
+  std::unique_ptr<const trace::AttributeSet> begin_spans_, commit_spans_, rollback_spans_;
   std::vector<Statement> statements_;
+  std::vector<std::unique_ptr<const trace::AttributeSet>> statement_spans_;  // by Stmt
 };
 
 }  // namespace argus::store::sql

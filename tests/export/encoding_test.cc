@@ -153,6 +153,39 @@ TEST(OtlpEncoding, SpansEncodedOneByOneFrameToTheSameRequest) {
   check_otlp(decode_otlp(framed.view(), "proto"), set);
 }
 
+// A span that refers to a shared AttributeSet encodes byte for byte as the same span with the
+// set copied into its own attributes, whether the set's encoding is being made or reused, and
+// the generated OTel code reads the set's attributes beside the span's own.
+TEST(OtlpEncoding, SpanReferringToAnAttributeSetEncodesAsItsCopy) {
+  auto set = make_span_set();
+  const KeyValue shared_attrs[] = {{"db.system", "sqlite"},
+                                   {"db.statement", "SELECT name FROM t WHERE id = ?"},
+                                   {"server.port", 5432},
+                                   {"db.ratio", 0.5},
+                                   {"db.cached", true}};
+  auto shared = AttributeSet::create(shared_attrs);
+  ASSERT_TRUE(shared) << shared.error().message;
+  SpanData& child = *set.spans[1];
+  child.attribute_set = shared->get();
+  ByteBuffer scratch;
+  const std::string first(otlp::encode_span_protobuf(child, scratch));
+  const std::string reused(otlp::encode_span_protobuf(child, scratch));
+  ByteBuffer request;
+  otlp::encode_protobuf(set.view(), request);
+  const json::value doc = decode_otlp(request.view(), "proto");
+  child.fold_attribute_set();
+  EXPECT_EQ(child.attribute_set, nullptr);
+  EXPECT_EQ(first, otlp::encode_span_protobuf(child, scratch));
+  EXPECT_EQ(reused, first);
+
+  const auto& ca = at(first_scope_spans(doc).at(1), {"attributes"});
+  EXPECT_EQ(str(at(ca, {"db.statement", "value"})), "SELECT name FROM t WHERE id = ?");
+  EXPECT_EQ(str(at(ca, {"server.port", "value"})), "5432");
+  EXPECT_EQ(at(ca, {"db.ratio", "value"}).as_double(), 0.5);
+  EXPECT_EQ(at(ca, {"db.cached", "value"}).as_bool(), true);
+  EXPECT_EQ(str(at(ca, {"peer.service", "value"})), "Postgres");  // its own, still there
+}
+
 TEST(OtlpEncoding, JsonFollowsOtlpJsonRules) {
   auto set = make_span_set();
   auto spans = set.view();

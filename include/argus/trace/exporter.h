@@ -37,6 +37,8 @@ class SpanEncoder {
   // be encoded (the processor then queues the record itself). Called concurrently from every
   // thread that ends spans.
   virtual std::string_view encode(const SpanData& span) const noexcept = 0;
+  // Whether encode() handles spans that refer to a shared AttributeSet.
+  virtual bool takes_attribute_sets() const noexcept { return false; }
 };
 
 class SpanExporter {

@@ -33,6 +33,9 @@ class SpanProcessor {
   virtual bool force_flush(std::chrono::milliseconds timeout) noexcept = 0;
   virtual bool shutdown(std::chrono::milliseconds timeout) noexcept = 0;
   virtual ProcessorStats stats() const noexcept = 0;
+  // Whether on_end accepts spans that still refer to a shared AttributeSet (SpanData::
+  // attribute_set). If not, every span's own copy is made before on_end.
+  virtual bool takes_attribute_sets() const noexcept { return false; }
 };
 
 // Returns ended span records to the pool they came from.
@@ -75,6 +78,8 @@ class BatchSpanProcessor final : public SpanProcessor {
   // `timeout` (a hung exporter); the thread is then abandoned and finishes on its own.
   bool shutdown(std::chrono::milliseconds timeout) noexcept override;
   ProcessorStats stats() const noexcept override;
+  // When its exporter's encoder does (OTLP over protobuf).
+  bool takes_attribute_sets() const noexcept override;
 
   struct State;
 

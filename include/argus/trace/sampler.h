@@ -25,6 +25,7 @@ struct SamplingParams {
   std::string_view name;
   SpanKind kind;
   std::span<const KeyValue> attributes;
+  const AttributeSet* attribute_set = nullptr;  // more attributes the span starts with
 };
 
 struct SamplingResult {

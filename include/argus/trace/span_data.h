@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "argus/trace/attribute.h"
+#include "argus/trace/attribute_set.h"
 #include "argus/trace/resource.h"
 #include "argus/trace/span_context.h"
 
@@ -102,6 +103,10 @@ class alignas(64) SpanData {
  public:
   AttributeList attributes;
   SpanStatus status;  // the code ends line 2; the message is only touched for errors
+  // Attributes shared with other spans (StartSpanOptions::attribute_set), none of whose keys is
+  // in `attributes`. Only a processor that takes sets sees it set; for any other, the span's
+  // own copy is made when it ends (fold_attribute_set).
+  const AttributeSet* attribute_set = nullptr;
 
   std::int64_t duration_ns() const noexcept { return end_unix_ns - start_unix_ns; }
   std::span<const SpanEvent> events() const noexcept { return {events_.data(), event_count_}; }
@@ -117,10 +122,15 @@ class alignas(64) SpanData {
                  const SpanLimits& limits) noexcept;
   void add_link(const SpanContext& context, std::span<const KeyValue> attrs,
                 const SpanLimits& limits) noexcept;
+  // Copies the shared set's attributes into `attributes` and drops the reference. The tracer
+  // only attaches a set that fits the span's limits alongside its own attributes.
+  void fold_attribute_set() noexcept;
+
   // Clears what a started span may record; the tracer writes identity, name and times.
   // Buffers are kept.
   void reset() noexcept {
     end_unix_ns = 0;
+    attribute_set = nullptr;
     if (status.code != StatusCode::kUnset) status.message.clear();
     status.code = StatusCode::kUnset;
     attributes.clear();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "argus/trace/attribute.h"
+#include "argus/trace/attribute_set.h"
 #include "argus/trace/clock.h"
 #include "argus/trace/console_exporter.h"
 #include "argus/trace/expected.h"

@@ -34,7 +34,11 @@ struct StartSpanOptions {
   bool root = false;                    // ignore the current span and start a new trace
   SpanKind kind = SpanKind::kInternal;
   std::span<const KeyValue> attributes{};  // recorded, and shown to the sampler
-  std::int64_t start_unix_ns = 0;          // 0: now
+  // Attributes shared with other spans, referred to rather than copied (see AttributeSet); it
+  // must outlive the span until the span ends. A key in both it and `attributes` takes the
+  // value in `attributes`.
+  const AttributeSet* attribute_set = nullptr;
+  std::int64_t start_unix_ns = 0;  // 0: now
   // The caller was told not to sample (B3 "b3: 0", PropagationContext::sampling_denied): a new
   // root span is then not sampled, whatever the sampler would say. Ignored when there is a parent.
   bool sampling_denied = false;

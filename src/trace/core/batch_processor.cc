@@ -86,6 +86,12 @@ struct BatchSpanProcessor::State {
 
   [[gnu::always_inline]] void enqueue(SpanData* span) noexcept;
   void enqueue_encoded(SpanData* span) noexcept;
+  // A span the encoder passed over travels as a record, and records never refer to a set:
+  // the set need only outlive the span's end.
+  void enqueue_record(SpanData* span) noexcept {
+    span->fold_attribute_set();
+    enqueue(span);
+  }
   void export_batch() noexcept;
   void count(ExportResult result, std::size_t spans) noexcept;
   [[gnu::noinline]] void wake_if_needed() noexcept;
@@ -134,11 +140,11 @@ void BatchSpanProcessor::State::wake_if_needed() noexcept {
 // Encodes on the calling thread; the record goes back to this thread's cache straight away.
 void BatchSpanProcessor::State::enqueue_encoded(SpanData* span) noexcept {
   const std::string_view bytes = encoder->encode(*span);
-  if (bytes.empty() || stopping.load(std::memory_order_relaxed)) return enqueue(span);
+  if (bytes.empty() || stopping.load(std::memory_order_relaxed)) return enqueue_record(span);
   bool crossed_quarter = false;
   const std::int64_t pos =
       queue.try_push_encoded(span->resource, span->scope, bytes, crossed_quarter);
-  if (pos == -2) return enqueue(span);  // too large for the arena
+  if (pos == -2) return enqueue_record(span);  // too large for the arena
   recycle_span_data(span);
   if (pos < 0) {
     dropped.add();
@@ -293,6 +299,10 @@ bool BatchSpanProcessor::shutdown(std::chrono::milliseconds timeout) noexcept {
     finished ? worker_.join() : worker_.detach();
   }
   return finished;
+}
+
+bool BatchSpanProcessor::takes_attribute_sets() const noexcept {
+  return state_->encoder != nullptr && state_->encoder->takes_attribute_sets();
 }
 
 ProcessorStats BatchSpanProcessor::stats() const noexcept {

@@ -25,6 +25,7 @@ struct ProviderCore {
   // The processor counts every span it is handed (queued + dropped), so ends of sampled spans
   // need no counter of their own here.
   bool processor_counts_ends = false;
+  bool processor_takes_sets = false;  // SpanProcessor::takes_attribute_sets(), read once
   std::atomic<bool> shut_down{false};
   std::atomic<bool> processor_stopped{false};  // shutdown finished within its timeout
 
@@ -59,6 +60,7 @@ struct ProviderCore {
     // After shutdown the processor still receives spans, so it can count them as dropped.
     if (span->context.is_sampled() && processor != nullptr) {
       if (!processor_counts_ends) spans_ended.add();
+      if (!processor_takes_sets) span->fold_attribute_set();
       processor->on_end(span);
     } else {
       spans_ended.add();

@@ -26,7 +26,16 @@ Span& Span::operator=(Span&& other) noexcept {
 }
 
 void Span::record_attribute(std::string_view key, const AttributeView& value) noexcept {
-  data_->attributes.set(key, value, core_->limits, core_->limits.max_attributes);
+  std::uint32_t max = core_->limits.max_attributes;
+  if (const AttributeSet* set = data_->attribute_set) {
+    // A key of the shared set gets a value of this span's own: the span copies the set first.
+    if (set->contains(key)) {
+      data_->fold_attribute_set();
+    } else {
+      max -= static_cast<std::uint32_t>(set->size());
+    }
+  }
+  data_->attributes.set(key, value, core_->limits, max);
 }
 
 void Span::add_event(std::string_view name, std::initializer_list<KeyValue> attributes) noexcept {

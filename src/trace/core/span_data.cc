@@ -70,6 +70,16 @@ void AttributeList::set(std::string_view key, const AttributeView& value, const 
   truncated_ += slot.value.assign(value, limits.max_attribute_value_length);
 }
 
+void SpanData::fold_attribute_set() noexcept {
+  const AttributeSet* set = attribute_set;
+  if (set == nullptr) return;
+  attribute_set = nullptr;
+  // The tracer attached the set only within the span's limits, so none apply here.
+  static constexpr SpanLimits kNone{~0u, ~0u, ~0u, ~0u, ~0u, ~0u};
+  for (const KeyValue& kv : set->views())
+    attributes.set(kv.key, kv.value, kNone, kNone.max_attributes);
+}
+
 void SpanData::add_event(std::string_view event_name, std::int64_t time_unix_ns,
                          std::span<const KeyValue> attrs, const SpanLimits& limits) noexcept {
   has_events_or_links_ = true;

@@ -37,7 +37,8 @@ bool follows(const SpanContext& parent) noexcept {
                                              const detail::NewIds& ids, std::string_view name,
                                              const StartSpanOptions& options) noexcept {
   const TraceId trace_id = ids.trace_id();
-  return sampler.should_sample({parent, trace_id, name, options.kind, options.attributes});
+  return sampler.should_sample(
+      {parent, trace_id, name, options.kind, options.attributes, options.attribute_set});
 }
 
 SamplingResult decide(detail::ProviderCore& core, const SpanContext* parent,
@@ -55,15 +56,39 @@ SamplingResult decide(detail::ProviderCore& core, const SpanContext* parent,
   return ask_sampler(*core.sampler, parent, ids, name, options);
 }
 
+bool shares_a_key(const AttributeSet& set, std::span<const KeyValue> attributes) noexcept {
+  for (const KeyValue& kv : attributes) {
+    if (set.contains(kv.key)) return true;
+  }
+  return false;
+}
+
+// A set is referred to only when it fits the limits beside the span's own attributes and
+// shares no key with them; otherwise its attributes are copied like any others.
+bool can_refer_to(const AttributeSet& set, const SpanLimits& limits,
+                  std::span<const KeyValue> given,
+                  std::span<const KeyValue> from_sampler) noexcept {
+  return set.size() + given.size() + from_sampler.size() <= limits.max_attributes &&
+         set.longest_value() <= limits.max_attribute_value_length && !shares_a_key(set, given) &&
+         !shares_a_key(set, from_sampler);
+}
+
 [[gnu::noinline]] void set_start_attributes(SpanData& data, const SpanLimits& limits,
+                                            const AttributeSet* set,
                                             std::span<const KeyValue> given,
                                             std::span<const KeyValue> from_sampler) noexcept {
   data.attributes.prefetch(given.size() + from_sampler.size());
-  for (const KeyValue& kv : given)
-    data.attributes.set(kv.key, kv.value, limits, limits.max_attributes);
-  for (const KeyValue& kv : from_sampler) {
-    data.attributes.set(kv.key, kv.value, limits, limits.max_attributes);
+  std::uint32_t max = limits.max_attributes;
+  if (set != nullptr) {
+    if (can_refer_to(*set, limits, given, from_sampler)) {
+      data.attribute_set = set;
+      max -= static_cast<std::uint32_t>(set->size());
+    } else {
+      for (const KeyValue& kv : set->views()) data.attributes.set(kv.key, kv.value, limits, max);
+    }
   }
+  for (const KeyValue& kv : given) data.attributes.set(kv.key, kv.value, limits, max);
+  for (const KeyValue& kv : from_sampler) data.attributes.set(kv.key, kv.value, limits, max);
 }
 
 }  // namespace
@@ -102,8 +127,9 @@ Span Tracer::start_span(std::string_view name, const StartSpanOptions& options) 
   data->resource = &core.resource;
   data->scope = &scope_;
   data->start_unix_ns = options.start_unix_ns != 0 ? options.start_unix_ns : start.unix_ns;
-  if (!options.attributes.empty() || !sampling.attributes.empty()) {
-    set_start_attributes(*data, core.limits, options.attributes, sampling.attributes);
+  if (!options.attributes.empty() || !sampling.attributes.empty() || options.attribute_set) {
+    set_start_attributes(*data, core.limits, options.attribute_set, options.attributes,
+                         sampling.attributes);
   }
   span.core_ = &core;
   span.data_ = data;

@@ -31,6 +31,7 @@ Expected<std::unique_ptr<TracerProvider>> TracerProvider::create(TracerProviderO
                                   : make_parent_based_sampler(make_always_on_sampler());
   core->processor = std::move(options.processor);
   core->processor_counts_ends = dynamic_cast<BatchSpanProcessor*>(core->processor.get()) != nullptr;
+  core->processor_takes_sets = core->processor && core->processor->takes_attribute_sets();
   core->limits = options.limits;
   core->clock = options.clock ? options.clock : &system_clock();
   core->tsc_clock = core->clock == &system_clock() && detail::TscClock::available();

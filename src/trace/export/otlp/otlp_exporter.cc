@@ -23,6 +23,7 @@ class ProtobufSpanEncoder final : public SpanEncoder {
   } catch (...) {
     return {};  // out of memory: the processor queues the record instead
   }
+  bool takes_attribute_sets() const noexcept override { return true; }
 };
 
 class Exporter final : public OtlpExporter {

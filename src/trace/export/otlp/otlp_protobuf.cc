@@ -92,6 +92,23 @@ void write_attributes(ProtobufReverseWriter& w, std::uint32_t field,
   }
 }
 
+// A shared set's Span.attributes entries, encoded once per set and copied into each span.
+std::string encode_set_attributes(const AttributeSet& set) {
+  exporting::ByteBuffer scratch;
+  ProtobufReverseWriter w(scratch);
+  write_attributes(w, 9, set.items());
+  w.finish();
+  return std::string(scratch.view());
+}
+
+void write_attribute_set(ProtobufReverseWriter& w, const AttributeSet& set) {
+  static constexpr char kFormat = 0;  // this encoding's identity among the set's users
+  const std::string_view bytes = set.encoding(&kFormat, &encode_set_attributes);
+  if (bytes.empty() && set.size() != 0) return write_attributes(w, 9, set.items());
+  w.reserve(bytes.size());
+  w.raw(bytes);
+}
+
 void write_optional_varint(ProtobufReverseWriter& w, std::uint32_t field, std::uint32_t v) {
   if (v) w.varint_field(field, v);
 }
@@ -149,6 +166,8 @@ void write_span(ProtobufReverseWriter& w, const SpanData& s) {
   for (auto it = events.rbegin(); it != events.rend(); ++it) write_event(w, *it);
   w.reserve(kFixedRoom);
   write_optional_varint(w, 10, s.dropped_attributes());
+  // Written first, so it follows the span's own attributes, as when folded into them.
+  if (s.attribute_set != nullptr) write_attribute_set(w, *s.attribute_set);
   write_attributes(w, 9, s.attributes.items());
   w.reserve(s.name.size() + s.context.trace_state.size() + kFixedRoom);
   w.fixed64_field(8, static_cast<std::uint64_t>(s.end_unix_ns));
