@@ -180,6 +180,9 @@ inline bool same_text(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
+// Attribute keys longer than this are cut (at a character boundary) wherever they are stored.
+inline constexpr std::size_t kMaxAttributeKeyBytes = 256;
+
 // Copies `in` into `out` as valid UTF-8 of at most `max_bytes` bytes: invalid sequences become
 // U+FFFD and truncation never splits a character. Returns true if the input was truncated.
 bool assign_utf8_copy(std::string& out, std::string_view in, std::size_t max_bytes) noexcept;

@@ -5,9 +5,6 @@
 #include <limits>
 
 namespace argus::trace {
-namespace {
-constexpr std::size_t kMaxKeyBytes = 256;  // as for a span's own keys
-}  // namespace
 
 Expected<std::unique_ptr<AttributeSet>> AttributeSet::create(std::span<const KeyValue> attributes) {
   std::unique_ptr<AttributeSet> set(new AttributeSet());
@@ -21,7 +18,7 @@ Expected<std::unique_ptr<AttributeSet>> AttributeSet::create(std::span<const Key
     }
     if (kv.key.empty()) return Error{Error::Code::invalid_argument, "attribute set: empty key"};
     std::string key;
-    assign_utf8(key, kv.key, kMaxKeyBytes);
+    assign_utf8(key, kv.key, kMaxAttributeKeyBytes);
     Attribute* slot = nullptr;
     for (Attribute& a : set->items_) {
       if (a.key == key) slot = &a;

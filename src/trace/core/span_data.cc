@@ -4,8 +4,6 @@
 namespace argus::trace {
 namespace {
 
-constexpr std::size_t kMaxKeyBytes = 256;
-
 template <typename T>
 T& next_slot(std::vector<T>& slots, std::size_t& count) {
   if (count == slots.size()) slots.emplace_back();
@@ -66,7 +64,7 @@ void AttributeList::set(std::string_view key, const AttributeView& value, const 
     return;
   }
   Attribute& slot = next_slot(slots_, size_);
-  truncated_ += assign_utf8(slot.key, key, kMaxKeyBytes);
+  truncated_ += assign_utf8(slot.key, key, kMaxAttributeKeyBytes);
   truncated_ += slot.value.assign(value, limits.max_attribute_value_length);
 }
 
