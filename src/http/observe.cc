@@ -84,14 +84,44 @@ bool skipped(const ObserveOptions& options, std::string_view path) {
 
 }  // namespace
 
-void share_with_spans(ConnectionInfo& connection) {
+std::shared_ptr<const trace::AttributeSet> ConnectionAttributeSets::get(
+    const ConnectionInfo& connection) {
   const trace::KeyValue attrs[] = {
       {"server.address", connection.server_address},
       {"server.port", static_cast<std::int64_t>(connection.server_port)},
       {"client.address", connection.client_address},
   };
-  auto set = trace::AttributeSet::create(attrs);
-  if (set) connection.span_attributes = std::move(*set);  // strings and an integer: cannot fail
+  std::string key = connection.server_address;
+  key += ' ';
+  key += std::to_string(connection.server_port);
+  key += ' ';
+  key += connection.client_address;
+  std::lock_guard lock(mutex_);
+  auto found = sets_.find(key);
+  if (found != sets_.end()) {
+    if (auto set = found->second.lock()) return set;
+  }
+  auto created = trace::AttributeSet::create(attrs);  // strings and an integer: cannot fail
+  if (!created) return nullptr;
+  std::shared_ptr<const trace::AttributeSet> set = std::move(*created);
+  if (found != sets_.end()) {
+    found->second = set;
+    return set;
+  }
+  if (sets_.size() >= kMaxShared) {
+    std::erase_if(sets_, [](const auto& entry) { return entry.second.expired(); });
+  }
+  if (sets_.size() < kMaxShared) sets_.emplace(std::move(key), set);
+  return set;
+}
+
+std::size_t ConnectionAttributeSets::shared_count() {
+  std::lock_guard lock(mutex_);
+  return sets_.size();
+}
+
+void share_with_spans(ConnectionAttributeSets& sets, ConnectionInfo& connection) {
+  connection.span_attributes = sets.get(connection);
 }
 
 Exchange::Exchange(const ObserveOptions& options, const ConnectionInfo& connection,

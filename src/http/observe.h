@@ -9,9 +9,11 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "argus/trace/propagation.h"
@@ -81,11 +83,28 @@ struct ConnectionInfo {
   std::string client_address;
   // The three as the attributes of the connection's server spans, made once; null when not
   // tracing.
-  std::unique_ptr<const argus::trace::AttributeSet> span_attributes;
+  std::shared_ptr<const argus::trace::AttributeSet> span_attributes;
 };
 
-// Fills ConnectionInfo::span_attributes.
-void share_with_spans(ConnectionInfo& connection);
+// Connections from one client address to one listener share one set of span attributes. A
+// set per connection would be cold by the time its next request comes (a server cycles through
+// many connections), and each request's span reads it twice.
+class ConnectionAttributeSets {
+ public:
+  // The set for `connection`'s addresses: shared while any connection holds it, a private one
+  // when more than kMaxShared distinct sets are alive.
+  std::shared_ptr<const argus::trace::AttributeSet> get(const ConnectionInfo& connection);
+  std::size_t shared_count();  // sets the cache remembers, alive or not yet purged
+
+  static constexpr std::size_t kMaxShared = 1024;
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::weak_ptr<const argus::trace::AttributeSet>> sets_;
+};
+
+// Fills ConnectionInfo::span_attributes from `sets`.
+void share_with_spans(ConnectionAttributeSets& sets, ConnectionInfo& connection);
 
 // One exchange, from the parsed request to the written response.
 class Exchange {

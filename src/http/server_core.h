@@ -64,6 +64,7 @@ inline std::size_t cpu_heavy_threads(const ServerOptions& options) {
 struct ServerCore {
   ServerOptions options;
   ObserveOptions observe;
+  ConnectionAttributeSets connection_sets;  // shared by the connections' server spans
 
   std::mutex sessions_mutex;
   std::list<std::weak_ptr<SessionState>> sessions;

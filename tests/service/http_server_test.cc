@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "argus/trace/trace.h"
+#include "http/observe.h"
 #include "http/server.h"
 #include "service/http_client.h"
 
@@ -244,6 +245,57 @@ TEST(HttpServer, GlobMatching) {
   EXPECT_TRUE(http::glob_match("*", "/anything/at/all"));
   EXPECT_TRUE(http::glob_match("/a/*/c", "/a/b/x/c"));
   EXPECT_FALSE(http::glob_match("/a/*/c", "/a/b/x/d"));
+}
+
+http::ConnectionInfo connection(std::string server, std::uint16_t port, std::string client) {
+  return {std::move(server), port, std::move(client), nullptr};
+}
+
+TEST(ConnectionAttributeSets, ConnectionsFromOneClientToOneListenerShareOneSet) {
+  http::ConnectionAttributeSets sets;
+  auto first = sets.get(connection("127.0.0.1", 4445, "10.0.0.7"));
+  auto second = sets.get(connection("127.0.0.1", 4445, "10.0.0.7"));
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first, second);
+  EXPECT_NE(first, sets.get(connection("127.0.0.1", 4445, "10.0.0.8")));
+  EXPECT_NE(first, sets.get(connection("127.0.0.1", 4444, "10.0.0.7")));
+  EXPECT_NE(first, sets.get(connection("127.0.0.2", 4445, "10.0.0.7")));
+  ASSERT_EQ(first->size(), 3u);
+  EXPECT_EQ(first->views()[0].key, "server.address");
+  EXPECT_EQ(first->views()[0].value.as_string(), "127.0.0.1");
+  EXPECT_EQ(first->views()[1].value.as_int(), 4445);
+  EXPECT_EQ(first->views()[2].value.as_string(), "10.0.0.7");
+}
+
+TEST(ConnectionAttributeSets, TheCacheDoesNotKeepSetsAlive) {
+  http::ConnectionAttributeSets sets;
+  std::weak_ptr<const trace::AttributeSet> gone =
+      sets.get(connection("127.0.0.1", 4445, "10.0.0.7"));
+  EXPECT_TRUE(gone.expired());  // the cache does not keep a set alive
+  auto again = sets.get(connection("127.0.0.1", 4445, "10.0.0.7"));
+  ASSERT_NE(again, nullptr);  // made anew: the first died with its last connection
+  EXPECT_EQ(again->views()[2].value.as_string(), "10.0.0.7");
+  EXPECT_EQ(sets.get(connection("127.0.0.1", 4445, "10.0.0.7")), again);
+  EXPECT_EQ(sets.shared_count(), 1u);
+}
+
+TEST(ConnectionAttributeSets, BeyondTheBoundClientsGetPrivateSetsAndDeadOnesMakeRoom) {
+  http::ConnectionAttributeSets sets;
+  const std::size_t bound = http::ConnectionAttributeSets::kMaxShared;
+  std::vector<std::shared_ptr<const trace::AttributeSet>> alive;
+  for (std::size_t i = 0; i < bound; ++i) {
+    alive.push_back(sets.get(connection("127.0.0.1", 4445, "10.1." + std::to_string(i))));
+  }
+  EXPECT_EQ(sets.shared_count(), bound);
+  auto extra = sets.get(connection("127.0.0.1", 4445, "10.2.0.1"));
+  ASSERT_NE(extra, nullptr);
+  EXPECT_EQ(extra->views()[2].value.as_string(), "10.2.0.1");
+  EXPECT_NE(sets.get(connection("127.0.0.1", 4445, "10.2.0.1")), extra);  // not remembered
+  EXPECT_EQ(sets.shared_count(), bound);
+  alive.resize(bound / 2);  // half the clients have gone
+  auto later = sets.get(connection("127.0.0.1", 4445, "10.2.0.1"));
+  EXPECT_EQ(sets.shared_count(), bound / 2 + 1);
+  EXPECT_EQ(sets.get(connection("127.0.0.1", 4445, "10.2.0.1")), later);
 }
 
 }  // namespace
