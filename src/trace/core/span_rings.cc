@@ -62,6 +62,7 @@ std::int64_t SpanRing::try_push_encoded(const Resource* resource, const Instrume
     cached_arena_head_ = arena_head_.load(std::memory_order_acquire);
     if (pos + need - cached_arena_head_ > arena_capacity_) return -1;
   }
+  prefetch_arena_ahead(pos, need);
   char* entry = arena_.get() + (pos & (arena_capacity_ - 1));
   const EntryHeader header{resource, scope, bytes.size()};
   std::memcpy(entry, &header, sizeof header);

@@ -75,6 +75,18 @@ class SpanRing {
     return (sizeof(EntryHeader) + bytes + 7) & ~std::uint64_t{7};
   }
 
+  // The export thread read the arena ahead of the producer, a lap ago and on another core.
+  // Each push takes back, in exclusive state, as many bytes as it writes this far ahead, so the
+  // stores of the spans a few requests later do not wait for the lines to come back: without
+  // it, the copy into the arena was the costliest step of a span in a busy server.
+  static constexpr std::uint64_t kArenaPrefetchDistance = 8192;
+  void prefetch_arena_ahead(std::uint64_t pos, std::uint64_t bytes) const noexcept {
+    const std::uint64_t from = pos + kArenaPrefetchDistance;
+    for (std::uint64_t a = from & ~std::uint64_t{63}; a < from + bytes; a += 64) {
+      prefetch_exclusive(arena_.get() + (a & (arena_capacity_ - 1)));
+    }
+  }
+
   // Whether position `t` is free: the consumer has released what it last held.
   bool slot_free(std::uint64_t t) noexcept {
     if (t - cached_head_ < capacity_) return true;
