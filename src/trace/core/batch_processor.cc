@@ -59,10 +59,11 @@ struct BatchSpanProcessor::State {
   }
 
   std::atomic<bool> wake_requested{false};
-  // Spans arrive faster than a batch per poll interval: the export thread then wakes itself on
-  // a short timer and producers stop waking it. A wake-up costs the producer a system call and,
-  // in a virtual machine, an inter-processor interrupt: tens of nanoseconds per span at high
-  // rates.
+  // Another full batch waits when one has just been exported: spans arrive faster than they
+  // go out. The export thread then wakes itself on a short timer and producers stop waking it.
+  // (Polling after every batch would cost a wake-up per batch that mostly finds nothing.) A wake-up
+  // costs the producer a system call and, in a virtual machine, an inter-processor interrupt: tens
+  // of nanoseconds per span at high rates.
   std::atomic<bool> polling{false};
   static constexpr std::chrono::microseconds kPollInterval{20};
   std::atomic<bool> stopping{false};
@@ -98,7 +99,7 @@ struct BatchSpanProcessor::State {
   void run() noexcept;
   // Exports up to `limit` spans in batches; stops early at a partial batch unless `all`.
   void drain(std::size_t limit, bool all) noexcept;
-  // Polls while at least a batch arrives per poll interval; otherwise sleeps until woken.
+  // Polls while a full batch is left after a drain; otherwise sleeps until woken.
   void update_polling(bool found_batch) noexcept {
     if (found_batch) {
       polling.store(true, std::memory_order_relaxed);
@@ -226,7 +227,7 @@ void BatchSpanProcessor::State::run() noexcept {
     const std::size_t queued = queue.approx_size();
     const bool ready = queue.batch_ready(options.max_export_batch_size);
     if (everything || ready) drain(queued + options.max_export_batch_size, everything);
-    update_polling(ready);
+    update_polling(ready && queue.batch_ready(options.max_export_batch_size));
     if (timer) deadline = Clock::now() + options.schedule_delay;
     if (flushing) {
       exporter->force_flush(options.export_timeout);
