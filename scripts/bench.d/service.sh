@@ -65,7 +65,19 @@ start_argus() {  # $1: tracing provider ("otel" or ""); $2: serve.io_batching (d
   done
   echo "service bench: argus did not start:"; cat "$work/argus.log"; exit 1
 }
-stop_argus() { kill -TERM "$argus_pid"; wait "$argus_pid" || true; }
+# argus prints what became of its spans when it stops; every tracing run adds to these, so the
+# table can show that the traced figures are not flattered by dropped spans.
+spans_exported=0 spans_dropped=0
+stop_argus() {
+  kill -TERM "$argus_pid"
+  wait "$argus_pid" || true
+  local counts
+  counts=$(awk '/^tracing: [0-9]+ spans exported, [0-9]+ dropped/ {print $2, $5}' "$work/argus.log")
+  if [[ -n $counts ]]; then
+    spans_exported=$((spans_exported + ${counts% *}))
+    spans_dropped=$((spans_dropped + ${counts#* }))
+  fi
+}
 rss_kb() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 # Requests/s, or "fail" when any response was not 2xx (an error path is not a benchmark).
 hey_rps() {
@@ -187,10 +199,10 @@ wrk_off=$(median "${wrk_off_runs[@]}")
 
 python3 - "$intro" "$cc" "$list" "$get" "$bcrypt_ms" "$cores" "$wrk_on" "$wrk_off" \
   "$idle_rss" "$peak_rss" "$ceiling" "$pinned_off_median" "$pinned_on_median" \
-  "$idle_off" "$idle_on" <<'PY'
+  "$idle_off" "$idle_on" "$spans_exported" "$spans_dropped" <<'PY'
 import sys
 (intro, cc, lst, get, bcrypt_ms, cores, on, off, idle, peak, ceiling, p_off, p_on, poll_off,
- poll_on) = sys.argv[1:]
+ poll_on, exported, dropped) = sys.argv[1:]
 f = lambda s: float(s or 0)
 bound = int(cores) / (f(bcrypt_ms) / 1000)
 print()
@@ -213,5 +225,8 @@ if f(poll_off):
 if f(p_off):
     print(f"{'get client, argus on core 0, wrk on core 1: io_batching off / on':62} {f(p_off):10,.0f} {f(p_on):8,.0f} {'':7} "
           f"io_batching {(f(p_on) / f(p_off) - 1) * 100:+.0f}%, tracing 100%")
+total = int(exported) + int(dropped)
+print(f"{'spans exported / dropped in all the traced runs above':62} {int(exported):10,} {int(dropped):8,} {'':7} "
+      f"{int(dropped) / total * 100 if total else 0:.3f}% dropped (queue full)")
 print(f"{'RSS idle / peak under load (MB)':62} {int(idle)/1024:10.1f} {int(peak)/1024:8.1f} {'':7} targets 30 / 100")
 PY

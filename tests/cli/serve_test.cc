@@ -7,6 +7,8 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <cstdio>
+#include <string>
 
 #include "cli/child.h"
 #include "config/test_files.h"
@@ -96,6 +98,26 @@ std::map<std::string, std::string> otlp_env(unsigned short pub, unsigned short a
           {"TRACING_PROVIDERS_OTLP_SAMPLING_RATIO", "1"}};
 }
 
+// The line argus prints at exit:
+// "tracing: N spans exported, N dropped (...), N failed to export, N unsent at exit".
+struct SpanSummary {
+  bool found = false;
+  unsigned long exported = 0, dropped = 0, failed = 0, unsent = 0;
+};
+SpanSummary span_summary(const std::string& text) {
+  SpanSummary s;
+  const std::size_t at = text.rfind("tracing: ");
+  if (at == std::string::npos) return s;
+  char tail[16] = {};
+  const int fields =
+      std::sscanf(text.c_str() + at,
+                  "tracing: %lu spans exported, %lu dropped (queue full or stopped), "
+                  "%lu failed to export, %lu unsent at %15s",
+                  &s.exported, &s.dropped, &s.failed, &s.unsent, tail);
+  s.found = fields == 5 && std::string(tail) == "exit";
+  return s;
+}
+
 // Spans wait up to five seconds for their batch; SIGTERM exports them before the process exits.
 TEST(ArgusServe, SigtermExportsTheSpansOfAnsweredRequests) {
   trace::testing::FakeCollector collector;
@@ -113,6 +135,13 @@ TEST(ArgusServe, SigtermExportsTheSpansOfAnsweredRequests) {
     found = found || r.body.find("/admin/clients") != std::string::npos;
   }
   EXPECT_TRUE(found) << "no exported span names the request's path";
+  // The exit line accounts for them: the request's server and SQL spans went out, none lost.
+  const SpanSummary summary = span_summary(child.stderr_text());
+  ASSERT_TRUE(summary.found) << child.stderr_text();
+  EXPECT_GE(summary.exported, 2u);
+  EXPECT_EQ(summary.dropped, 0u);
+  EXPECT_EQ(summary.failed, 0u);
+  EXPECT_EQ(summary.unsent, 0u);
 }
 
 // A collector that refuses connections costs the exit one shutdown budget (5 s) of retries, not
@@ -127,6 +156,12 @@ TEST(ArgusServe, SigtermWithTheCollectorDownExitsWithinOneShutdownBudget) {
   child.signal(SIGTERM);
   EXPECT_EQ(child.wait_exit(60s), 0) << child.stderr_text();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 9s) << child.stderr_text();
+  const SpanSummary summary = span_summary(child.stderr_text());
+  ASSERT_TRUE(summary.found) << child.stderr_text();
+  EXPECT_EQ(summary.exported, 0u);
+  // The request's spans could not be delivered, and the line says so: failed, or still in
+  // the export the shutdown budget gave up on.
+  EXPECT_GE(summary.failed + summary.unsent, 2u);
 }
 
 }  // namespace
