@@ -72,7 +72,7 @@ stop_argus() {
   kill -TERM "$argus_pid"
   wait "$argus_pid" || true
   local counts
-  counts=$(awk '/^tracing: [0-9]+ spans exported, [0-9]+ dropped/ {print $2, $5}' "$work/argus.log")
+  counts=$(awk '/^argus: tracing: [0-9]+ spans exported, [0-9]+ dropped/ {print $3, $6}' "$work/argus.log")
   if [[ -n $counts ]]; then
     spans_exported=$((spans_exported + ${counts% *}))
     spans_dropped=$((spans_dropped + ${counts#* }))

@@ -165,18 +165,14 @@ bool TracingRuntime::shutdown(std::chrono::milliseconds timeout) {
   if (settings_.provider.empty()) return flushed;
   // What became of the spans, once, at exit: the one place an operator sees drops.
   const trace::ProcessorStats s = provider_->stats().processor;
-  std::ostringstream line;
   // Spans still queued, or in an export the shutdown budget gave up on, went nowhere.
   const std::uint64_t settled = s.spans_exported + s.spans_failed;
   const std::uint64_t unsent = s.spans_queued > settled ? s.spans_queued - settled : 0;
-  line << "tracing: " << s.spans_exported << " spans exported, " << s.spans_dropped
+  std::ostringstream line;
+  line << s.spans_exported << " spans exported, " << s.spans_dropped
        << " dropped (queue full or stopped), " << s.spans_failed << " failed to export, " << unsent
        << " unsent at exit";
-  if (options_.log) {
-    options_.log(line.str());
-  } else {
-    std::cerr << line.str() << "\n";
-  }
+  log_of(options_)(line.str());
   return flushed;
 }
 

@@ -120,10 +120,6 @@ std::size_t ConnectionAttributeSets::shared_count() {
   return sets_.size();
 }
 
-void share_with_spans(ConnectionAttributeSets& sets, ConnectionInfo& connection) {
-  connection.span_attributes = sets.get(connection);
-}
-
 Exchange::Exchange(const ObserveOptions& options, const ConnectionInfo& connection,
                    const BeastRequest& request, std::string_view path, std::string_view route)
     : options_(options),

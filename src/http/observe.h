@@ -81,8 +81,8 @@ struct ConnectionInfo {
   std::string server_address;
   std::uint16_t server_port = 0;
   std::string client_address;
-  // The three as the attributes of the connection's server spans, made once; null when not
-  // tracing.
+  // The three as the attributes of the connection's server spans, from the server's
+  // ConnectionAttributeSets; null when not tracing.
   std::shared_ptr<const argus::trace::AttributeSet> span_attributes;
 };
 
@@ -102,9 +102,6 @@ class ConnectionAttributeSets {
   std::mutex mutex_;
   std::unordered_map<std::string, std::weak_ptr<const argus::trace::AttributeSet>> sets_;
 };
-
-// Fills ConnectionInfo::span_attributes from `sets`.
-void share_with_spans(ConnectionAttributeSets& sets, ConnectionInfo& connection);
 
 // One exchange, from the parsed request to the written response.
 class Exchange {

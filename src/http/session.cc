@@ -304,7 +304,7 @@ Task<void> run_session(ServerCore& core, Listener& listener, SessionPtr s) {
   Registration registration(core, s);
   Closer closer{*s};
   ConnectionInfo conn = connection_info(*s);
-  if (core.observe.tracer != nullptr) share_with_spans(core.connection_sets, conn);
+  if (core.observe.tracer != nullptr) conn.span_attributes = core.connection_sets.get(conn);
   beast::flat_buffer buffer;
   std::string out;  // the serialised response, its capacity reused across requests
   for (;;) {
