@@ -5,6 +5,7 @@
 #include <chrono>
 #include <iostream>
 #include <sstream>
+#include <string>
 
 #include "argus/trace/console_exporter.h"
 #include "argus/trace/export/jaeger.h"
@@ -20,7 +21,12 @@ using trace::Error;
 
 std::function<void(std::string_view)> log_of(const TracingSetupOptions& options) {
   if (options.log) return options.log;
-  return [](std::string_view line) { std::cerr << "argus: tracing: " << line << "\n"; };
+  // One write per line: the export thread may log while another thread does.
+  return [](std::string_view line) {
+    std::string whole = "argus: tracing: ";
+    whole.append(line).push_back('\n');
+    std::cerr << whole;
+  };
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdio>
+#include <sstream>
 #include <string>
 
 #include "cli/child.h"
@@ -104,18 +105,23 @@ struct SpanSummary {
   bool found = false;
   unsigned long exported = 0, dropped = 0, failed = 0, unsent = 0;
 };
+// Other tracing lines (an abandoned export's failure, say) may come before or after it.
 SpanSummary span_summary(const std::string& text) {
   SpanSummary s;
-  const std::size_t at = text.rfind("tracing: ");
-  if (at == std::string::npos) return s;
-  char tail[16] = {};
-  const int fields =
-      std::sscanf(text.c_str() + at,
-                  "tracing: %lu spans exported, %lu dropped (queue full or stopped), "
-                  "%lu failed to export, %lu unsent at %15s",
-                  &s.exported, &s.dropped, &s.failed, &s.unsent, tail);
-  s.found = fields == 5 && std::string(tail) == "exit";
-  return s;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    char tail[16] = {};
+    const int fields =
+        std::sscanf(line.c_str(),
+                    "argus: tracing: %lu spans exported, %lu dropped (queue full or stopped), "
+                    "%lu failed to export, %lu unsent at %15s",
+                    &s.exported, &s.dropped, &s.failed, &s.unsent, tail);
+    if (fields == 5 && std::string(tail) == "exit") {
+      s.found = true;
+      return s;
+    }
+  }
+  return SpanSummary{};
 }
 
 // Spans wait up to five seconds for their batch; SIGTERM exports them before the process exits.
