@@ -1,7 +1,9 @@
 // The batch processor's encoded path, with an exporter whose encoder writes a span as text: what
 // the encoder produced reaches export_encoded intact and in order, across arena wrap-arounds and
-// threads; spans the encoder refuses, or too large for the arena, travel as records; a full
-// arena drops and counts exactly; and a large backlog goes out in requests of bounded size.
+// threads; spans the encoder refuses, or too large for the arena, travel as records; spans still
+// staged on their thread are encoded at a flush, even after their attribute set or their thread
+// is gone; a full arena drops and counts exactly; and a large backlog goes out in requests of
+// bounded size.
 #include <argus/trace/trace.h>
 #include <gtest/gtest.h>
 
@@ -16,6 +18,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// A span's attribute, its own or from its attribute set.
+const AttributeValue* find_attribute(const SpanData& span, std::string_view key) {
+  if (const AttributeValue* own = span.attributes.find(key)) return own;
+  if (span.attribute_set == nullptr) return nullptr;
+  for (const Attribute& a : span.attribute_set->items()) {
+    if (a.key == key) return &a.value;
+  }
+  return nullptr;
+}
+
 // "name#i#payload", where i is the span's integer attribute "i" and payload its attribute
 // "payload". Spans named "unencodable" are refused.
 class TextEncoder final : public SpanEncoder {
@@ -23,12 +35,13 @@ class TextEncoder final : public SpanEncoder {
   std::string_view encode(const SpanData& span) const noexcept override {
     if (span.name == "unencodable") return {};
     thread_local std::string text;
-    const AttributeValue* i = span.attributes.find("i");
-    const AttributeValue* payload = span.attributes.find("payload");
+    const AttributeValue* i = find_attribute(span, "i");
+    const AttributeValue* payload = find_attribute(span, "payload");
     text = span.name + "#" + std::to_string(i ? i->as_int() : -1) + "#";
     if (payload) text += payload->as_string();
     return text;
   }
+  bool takes_attribute_sets() const noexcept override { return true; }
 };
 
 struct Received {
@@ -136,20 +149,89 @@ TEST(EncodedBatchProcessor, EncodedSpansArriveIntactInOrderWithTheirScopes) {
 }
 
 TEST(EncodedBatchProcessor, SpansTheArenaCannotTakeTravelAsRecords) {
-  // 16 spans a thread: an 8 KiB arena, whose entries may take up to 1 KiB.
+  // 64 spans a thread: a 32 KiB arena, whose entries may take up to 4 KiB. A thread encodes
+  // its spans a stage (32) at a time, so these 32 are encoded by the thread that ends them.
   auto p = make_pipeline(
-      {.max_queue_size = 16, .max_export_batch_size = 8, .schedule_delay = std::chrono::hours(1)});
+      {.max_queue_size = 64, .max_export_batch_size = 32, .schedule_delay = std::chrono::hours(1)},
+      8192);
   Tracer& tracer = p.provider->tracer();
-  end_span(tracer, "small", 1, "x");
-  end_span(tracer, "unencodable", 2, "x");
-  end_span(tracer, "large", 3, std::string(2000, 'L'));
-  end_span(tracer, "small", 4, "y");
+  std::vector<std::string> small;
+  for (int i = 0; i < 32; ++i) {
+    if (i == 1) {
+      end_span(tracer, "unencodable", i, "x");
+    } else if (i == 2) {
+      end_span(tracer, "large", i, std::string(5000, 'L'));
+    } else {
+      end_span(tracer, "small", i, "x");
+      small.push_back("small#" + std::to_string(i) + "#x");
+    }
+  }
+  EXPECT_EQ(p.provider->stats().processor.spans_queued, 32u);
   ASSERT_TRUE(p.provider->force_flush(10s));
-  EXPECT_EQ(p.received->encoded, (std::vector<std::string>{"small#1#x", "small#4#y"}));
+  EXPECT_EQ(p.received->encoded, small);
   EXPECT_EQ(p.received->records, (std::vector<std::string>{"unencodable", "large"}));
   const TracerStats stats = p.provider->stats();
-  EXPECT_EQ(stats.processor.spans_exported, 4u);
+  EXPECT_EQ(stats.processor.spans_exported, 32u);
   EXPECT_EQ(stats.processor.spans_dropped, 0u);
+}
+
+// Fewer spans than a stage wait, staged, on their thread; a flush has the export thread encode
+// them, after what the thread had already encoded, and in the order they ended.
+TEST(EncodedBatchProcessor, StagedSpansAreEncodedAtAFlushAfterTheEncodedOnes) {
+  auto p = make_pipeline({.schedule_delay = std::chrono::hours(1)});
+  Tracer& tracer = p.provider->tracer();
+  std::vector<std::string> expected;
+  for (int i = 0; i < 40; ++i) {  // a full stage, then eight staged
+    end_span(tracer, i < 32 ? "encoded" : "staged", i, "p");
+    expected.push_back((i < 32 ? "encoded#" : "staged#") + std::to_string(i) + "#p");
+  }
+  end_span(tracer, "unencodable", 40, "p");
+  EXPECT_EQ(p.provider->stats().processor.spans_queued, 41u);
+  ASSERT_TRUE(p.provider->force_flush(10s));
+  EXPECT_EQ(p.received->encoded, expected);
+  EXPECT_EQ(p.received->records, (std::vector<std::string>{"unencodable"}));
+  EXPECT_EQ(p.provider->stats().processor.spans_exported, 41u);
+}
+
+// A set may go as soon as the spans started with it have ended, staged or not: the staged spans
+// then take their own copy of its attributes.
+TEST(EncodedBatchProcessor, StagedSpansOutliveTheirAttributeSet) {
+  auto p = make_pipeline({.schedule_delay = std::chrono::hours(1)});
+  const KeyValue shared[] = {{"payload", "from the set"}};
+  auto set = AttributeSet::create(shared);
+  ASSERT_TRUE(set);
+  StartSpanOptions options;
+  options.attribute_set = set->get();
+  for (int i = 0; i < 3; ++i) {
+    Span s = p.provider->tracer().start_span("shared", options);
+    s.set_attribute("i", i);
+  }
+  set->reset();  // under AddressSanitizer, a staged span still pointing at it would be caught
+  ASSERT_TRUE(p.provider->force_flush(10s));
+  EXPECT_EQ(p.received->encoded,
+            (std::vector<std::string>{"shared#0#from the set", "shared#1#from the set",
+                                      "shared#2#from the set"}));
+}
+
+// A thread that ends fewer spans than a stage and exits leaves them staged. An export of
+// another thread's spans in between does not retire its ring (which would lose them); the next
+// flush exports them.
+TEST(EncodedBatchProcessor, SpansStagedByAThreadThatExitedAreExported) {
+  // 64 spans a thread, in a 32 KiB arena: 32 spans of 300 bytes fill more than a quarter of it,
+  // which has the export thread drain a partial batch (and retire finished rings) at once.
+  auto p = make_pipeline(
+      {.max_queue_size = 64, .max_export_batch_size = 64, .schedule_delay = std::chrono::hours(1)});
+  std::thread([&] {
+    for (int i = 0; i < 5; ++i) end_span(p.provider->tracer(), "gone", i, "p");
+  }).join();
+  std::thread([&] {
+    for (int i = 0; i < 32; ++i) end_span(p.provider->tracer(), "busy", i, std::string(300, 'b'));
+  }).join();
+  ASSERT_TRUE(p.received->wait_for_calls(1));  // a partial batch went out, without a flush
+  ASSERT_TRUE(p.provider->force_flush(10s));
+  ASSERT_EQ(p.received->encoded.size(), 37u);
+  EXPECT_EQ(p.received->encoded.back(), "gone#4#p");
+  EXPECT_EQ(p.provider->stats().processor.spans_exported, 37u);
 }
 
 // 64 slots, but a 32 KiB arena holds only about 50 spans of 600 bytes: the arena is the bound.

@@ -2,7 +2,9 @@
 // connection. A span started with a set refers to it instead of copying each attribute, and an
 // exporter that supports sets (OTLP over protobuf) copies an encoding of the whole set, made once.
 // Exporters that do not support sets never see one: the span's own copy is made when it ends.
-// A set must outlive every span started with it until that span has ended.
+// A set must outlive every span started with it until that span has ended. (A batch processor
+// may hold ended spans a while before encoding them; those take their own copy of a set that
+// goes away.)
 #pragma once
 
 #include <atomic>

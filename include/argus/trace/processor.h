@@ -1,7 +1,10 @@
 // Span processors receive every recording span when it ends. The BatchSpanProcessor queues
 // spans in bounded per-thread rings and exports them from one background thread: ending a span
-// never blocks, never locks and never waits on the exporter; when a ring is full the span is
-// dropped and counted. The SimpleSpanProcessor exports synchronously (tests, debugging).
+// never waits on the exporter or on another thread that ends spans; when a ring is full the span
+// is dropped and counted. (With an encoder, a thread stages its spans and encodes them 32 at a
+// time, under a mutex of its own that the export thread takes only to collect what is staged at
+// a timed export, a flush or shutdown.) The SimpleSpanProcessor exports synchronously (tests,
+// debugging).
 #pragma once
 
 #include <atomic>

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "trace/core/span_rings.h"
+
 namespace argus::trace {
 
 Expected<std::unique_ptr<AttributeSet>> AttributeSet::create(std::span<const KeyValue> attributes) {
@@ -53,6 +55,7 @@ Expected<std::unique_ptr<AttributeSet>> AttributeSet::create(std::span<const Key
 }
 
 AttributeSet::~AttributeSet() {
+  detail::detach_staged_spans(this);
   delete encoding_.load(std::memory_order_acquire);
 }
 

@@ -1,8 +1,8 @@
 // The batch processor. Producers (threads ending spans) only touch their own ring and, at most
 // once per batch, a mutex to wake the export thread; they never wait for the exporter. With an
-// exporter that offers an encoder, producers queue encoded spans and recycle each record as it
-// ends: the record is reused while still in the core's cache, instead of travelling to the
-// export thread and coming back cold.
+// exporter that offers an encoder, producers stage records and encode them a stage at a time
+// (SpanStage), then recycle them: each record is reused while still in the core's cache, instead
+// of travelling to the export thread and coming back cold.
 // The export thread owns all exporter calls. Its state is shared with the thread, so a
 // shutdown that gives up on a hung exporter can abandon the thread safely.
 #include <sys/prctl.h>
@@ -29,6 +29,9 @@ struct BatchSpanProcessor::State {
         queue(o.max_queue_size, encoder ? arena_bytes_for(o.max_queue_size) : 0),
         wake_mask(wake_mask_for(o)) {}
   ~State() {
+    records.clear();
+    queue.collect_staged(records);
+    recycle_span_data(records);
     detail::QueuedSpan spans[256];
     while (std::size_t n = queue.peek(spans, 256, kMaxBatchBytes)) {
       for (std::size_t i = 0; i < n; ++i) recycle_span_data(spans[i].record);
@@ -84,9 +87,16 @@ struct BatchSpanProcessor::State {
   std::vector<detail::QueuedSpan> batch;  // reserved by run(): filling it never allocates
   std::vector<SpanData*> records;
   std::vector<EncodedSpan> encoded;
+  std::string staged_bytes;  // what export_staged_batch encoded, and where each span starts
+  std::vector<std::pair<SpanData*, std::size_t>> staged_offsets;
 
   [[gnu::always_inline]] void enqueue(SpanData* span) noexcept;
-  void enqueue_encoded(SpanData* span) noexcept;
+  void stage(SpanData* span) noexcept;
+  void encode_staged(detail::SpanRing& ring, detail::SpanStage& stage) noexcept;
+  void enqueue_encoded(detail::SpanRing& ring, SpanData* span) noexcept;
+  // Staged records, collected for a timed export, a flush or shutdown.
+  void export_staged(const std::vector<SpanData*>& staged) noexcept;
+  std::size_t export_staged_batch(const std::vector<SpanData*>& staged, std::size_t first) noexcept;
   // A span the encoder passed over travels as a record, and records never refer to a set:
   // the set need only outlive the span's end.
   void enqueue_record(SpanData* span) noexcept {
@@ -138,13 +148,35 @@ void BatchSpanProcessor::State::wake_if_needed() noexcept {
   }
 }
 
+// Stages the record in the calling thread's ring; a full stage is encoded there and then.
+void BatchSpanProcessor::State::stage(SpanData* span) noexcept {
+  detail::SpanRing* ring = queue.caller_ring();
+  if (ring == nullptr) {
+    dropped.add();
+    return recycle_span_data(span);
+  }
+  detail::SpanStage& stage = *ring->stage();
+  std::lock_guard lock(stage.lock);
+  // Checked under the lock: shutdown's last collection takes it after setting `stopping`, so a
+  // span staged after that collection cannot be.
+  if (stopping.load(std::memory_order_relaxed)) return enqueue_record(span);
+  stage.spans[stage.size++] = span;
+  if (stage.size == detail::SpanStage::kCapacity) encode_staged(*ring, stage);
+}
+
+void BatchSpanProcessor::State::encode_staged(detail::SpanRing& ring,
+                                              detail::SpanStage& stage) noexcept {
+  for (std::size_t i = 0; i < stage.size; ++i) enqueue_encoded(ring, stage.spans[i]);
+  stage.size = 0;
+}
+
 // Encodes on the calling thread; the record goes back to this thread's cache straight away.
-void BatchSpanProcessor::State::enqueue_encoded(SpanData* span) noexcept {
+void BatchSpanProcessor::State::enqueue_encoded(detail::SpanRing& ring, SpanData* span) noexcept {
   const std::string_view bytes = encoder->encode(*span);
-  if (bytes.empty() || stopping.load(std::memory_order_relaxed)) return enqueue_record(span);
+  if (bytes.empty()) return enqueue_record(span);
   bool crossed_quarter = false;
   const std::int64_t pos =
-      queue.try_push_encoded(span->resource, span->scope, bytes, crossed_quarter);
+      ring.try_push_encoded(span->resource, span->scope, bytes, crossed_quarter);
   if (pos == -2) return enqueue_record(span);  // too large for the arena
   recycle_span_data(span);
   if (pos < 0) {
@@ -182,6 +214,54 @@ void BatchSpanProcessor::State::export_batch() noexcept {
     count(exporter->export_spans(records), records.size());
     recycle_span_data(records);
   }
+}
+
+void BatchSpanProcessor::State::export_staged(const std::vector<SpanData*>& staged) noexcept {
+  std::size_t next = 0;
+  while (next < staged.size()) next = export_staged_batch(staged, next);
+}
+
+// Encodes staged records from `first` on, as their threads would have, into one request of at
+// most a batch and about kMaxBatchBytes; returns where it stopped. Out of memory, all that is
+// left travels as records. (`records` and `encoded` hold a batch without growing.)
+std::size_t BatchSpanProcessor::State::export_staged_batch(const std::vector<SpanData*>& staged,
+                                                           std::size_t first) noexcept {
+  records.clear();
+  encoded.clear();
+  staged_bytes.clear();
+  staged_offsets.clear();
+  std::size_t end = first;
+  bool out_of_memory = false;
+  try {
+    for (; end < staged.size() && end - first < options.max_export_batch_size &&
+           staged_bytes.size() < kMaxBatchBytes;
+         ++end) {
+      const std::string_view bytes = encoder->encode(*staged[end]);
+      if (bytes.empty()) {
+        records.push_back(staged[end]);
+        continue;
+      }
+      staged_offsets.emplace_back(staged[end], staged_bytes.size());
+      staged_bytes.append(bytes);
+    }
+  } catch (...) {
+    out_of_memory = true;  // `end` is the span whose bytes found no room
+  }
+  for (std::size_t i = 0; i < staged_offsets.size(); ++i) {
+    const auto [span, offset] = staged_offsets[i];
+    const std::size_t stop =
+        i + 1 < staged_offsets.size() ? staged_offsets[i + 1].second : staged_bytes.size();
+    encoded.push_back({span->resource, span->scope,
+                       std::string_view(staged_bytes).substr(offset, stop - offset)});
+  }
+  if (!encoded.empty()) count(exporter->export_encoded(encoded), encoded.size());
+  if (!records.empty()) count(exporter->export_spans(records), records.size());
+  recycle_span_data(std::span<SpanData* const>(staged.data() + first, end - first));
+  if (!out_of_memory) return end;
+  const std::span<SpanData* const> rest(staged.data() + end, staged.size() - end);
+  count(exporter->export_spans(rest), rest.size());
+  recycle_span_data(rest);
+  return staged.size();
 }
 
 void BatchSpanProcessor::State::drain(std::size_t limit, bool all) noexcept {
@@ -226,7 +306,12 @@ void BatchSpanProcessor::State::run() noexcept {
     // Bounded by what is queued now, so steady producers cannot keep a flush going forever.
     const std::size_t queued = queue.approx_size();
     const bool ready = queue.batch_ready(options.max_export_batch_size);
+    // Staged spans are collected before the rings are drained: a thread encoding its stage holds
+    // the stage until what it encoded is in its ring. They go out after the rings, being newer.
+    std::vector<SpanData*> staged;
+    if (everything) queue.collect_staged(staged);
     if (everything || ready) drain(queued + options.max_export_batch_size, everything);
+    export_staged(staged);
     update_polling(ready && queue.batch_ready(options.max_export_batch_size));
     if (timer) deadline = Clock::now() + options.schedule_delay;
     if (flushing) {
@@ -270,7 +355,7 @@ BatchSpanProcessor::~BatchSpanProcessor() {
 }
 
 void BatchSpanProcessor::on_end(SpanData* span) noexcept {
-  if (state_->encoder != nullptr) return state_->enqueue_encoded(span);
+  if (state_->encoder != nullptr) return state_->stage(span);
   state_->enqueue(span);
 }
 
@@ -308,7 +393,7 @@ bool BatchSpanProcessor::takes_attribute_sets() const noexcept {
 
 ProcessorStats BatchSpanProcessor::stats() const noexcept {
   ProcessorStats s;
-  s.spans_queued = state_->queue.pushed();  // every successful push takes the next position
+  s.spans_queued = state_->queue.queued();
   s.spans_dropped = state_->dropped.load();
   s.spans_exported = state_->exported.load();
   s.spans_failed = state_->failed.load();

@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <span>
 #include <utility>
+
+#include "argus/trace/processor.h"
 
 namespace argus::trace::detail {
 namespace {
@@ -25,6 +28,17 @@ struct ThreadRings {
 
 thread_local bool t_thread_exiting = false;
 
+// The rings that stage records, for detach_staged_spans. Never destroyed: a set may die during
+// static destruction.
+struct StagingRings {
+  std::mutex mutex;
+  std::vector<SpanRing*> rings;
+};
+StagingRings& staging_rings() {
+  static auto* rings = new StagingRings;
+  return *rings;
+}
+
 ThreadRings::~ThreadRings() {
   t_thread_exiting = true;
   t_last_ring = {};
@@ -45,7 +59,36 @@ SpanRing::SpanRing(std::size_t capacity, std::size_t arena_capacity)
       arena_capacity_(arena_capacity ? round_up_pow2(arena_capacity) : 0),
       slots_(std::make_unique<Slot[]>(capacity_)),
       // Pages the producer has not reached yet take no memory.
-      arena_(arena_capacity_ ? std::make_unique_for_overwrite<char[]>(arena_capacity_) : nullptr) {}
+      arena_(arena_capacity_ ? std::make_unique_for_overwrite<char[]>(arena_capacity_) : nullptr) {
+  if (arena_capacity_ == 0) return;
+  stage_ = std::make_unique<SpanStage>();
+  StagingRings& staging = staging_rings();
+  std::lock_guard lock(staging.mutex);
+  staging.rings.push_back(this);
+}
+
+SpanRing::~SpanRing() {
+  if (!stage_) return;
+  {
+    StagingRings& staging = staging_rings();
+    std::lock_guard lock(staging.mutex);
+    std::erase(staging.rings, this);
+  }
+  // Shutdown collects what is staged before the processor goes, so this is only a safeguard.
+  recycle_span_data(std::span<SpanData* const>(stage_->spans, stage_->size));
+}
+
+void detach_staged_spans(const AttributeSet* set) noexcept {
+  StagingRings& staging = staging_rings();
+  std::lock_guard lock(staging.mutex);
+  for (SpanRing* ring : staging.rings) {
+    SpanStage& stage = *ring->stage();
+    std::lock_guard staged(stage.lock);
+    for (std::size_t i = 0; i < stage.size; ++i) {
+      if (stage.spans[i]->attribute_set == set) stage.spans[i]->fold_attribute_set();
+    }
+  }
+}
 
 std::int64_t SpanRing::try_push_encoded(const Resource* resource, const InstrumentationScope* scope,
                                         std::string_view bytes, bool& crossed_quarter) noexcept {
@@ -161,20 +204,46 @@ std::size_t SpanRings::peek(QueuedSpan* out, std::size_t max, std::size_t max_by
   return got;
 }
 
+void SpanRings::collect_staged(std::vector<SpanData*>& out) noexcept {
+  std::lock_guard lock(mutex_);
+  for (const auto& ring : rings_) {
+    SpanStage* stage = ring->stage();
+    if (stage == nullptr) continue;
+    std::lock_guard staged(stage->lock);
+    try {
+      out.reserve(out.size() + stage->size);
+    } catch (...) {
+      continue;  // out of memory: they wait for the next collection
+    }
+    for (std::size_t i = 0; i < stage->size; ++i) {
+      stage->spans[i]->fold_attribute_set();  // the export thread encodes them later
+      out.push_back(stage->spans[i]);
+    }
+    collected_ += stage->size;
+    stage->size = 0;
+  }
+}
+
 void SpanRings::release() noexcept {
   for (const auto& ring : snapshot_) ring->release();
 }
 
 // Rings of exited threads that are empty can go: nothing will ever be pushed to them again.
+// What an exited thread left staged waits for the next collection.
 void SpanRings::retire_finished() noexcept {
+  auto finished = [](SpanRing& ring) {
+    if (!ring.producer_exited.load(std::memory_order_acquire) || ring.size() != 0) return false;
+    SpanStage* stage = ring.stage();
+    if (stage == nullptr) return true;
+    std::lock_guard staged(stage->lock);
+    return stage->size == 0;
+  };
   bool any = false;
-  for (const auto& ring : snapshot_) {
-    any = any || (ring->producer_exited.load(std::memory_order_acquire) && ring->size() == 0);
-  }
+  for (const auto& ring : snapshot_) any = any || finished(*ring);
   if (!any) return;
   std::lock_guard lock(mutex_);
   std::erase_if(rings_, [&](const std::shared_ptr<SpanRing>& ring) {
-    if (!ring->producer_exited.load(std::memory_order_acquire) || ring->size() != 0) return false;
+    if (!finished(*ring)) return false;
     retired_pushed_ += ring->pushed();
     return true;
   });
@@ -198,10 +267,19 @@ bool SpanRings::batch_ready(std::size_t batch_size) const noexcept {
   return total >= batch_size;
 }
 
-std::uint64_t SpanRings::pushed() const noexcept {
+std::uint64_t SpanRings::queued() const noexcept {
   std::lock_guard lock(mutex_);
-  std::uint64_t total = retired_pushed_;
-  for (const auto& ring : rings_) total += ring->pushed();
+  std::uint64_t total = retired_pushed_ + collected_;
+  for (const auto& ring : rings_) {
+    SpanStage* stage = ring->stage();
+    if (stage == nullptr) {
+      total += ring->pushed();
+      continue;
+    }
+    // Under the stage's lock, a span is counted once as it moves from the stage to the ring.
+    std::lock_guard staged(stage->lock);
+    total += ring->pushed() + stage->size;
+  }
   return total;
 }
 

@@ -4,6 +4,8 @@
 // span therefore takes no lock and no atomic read-modify-write, and threads never contend with each
 // other; the capacity bound applies per thread. A thread's ring is created the first time it ends a
 // span into this processor and retired once the thread has exited and its ring is empty.
+// A ring with an arena also stages the records its thread ends, to be encoded a batch at a time
+// (see SpanStage).
 #pragma once
 
 #include <atomic>
@@ -24,6 +26,20 @@ namespace argus::trace::detail {
 struct QueuedSpan {
   SpanData* record = nullptr;
   EncodedSpan encoded;
+};
+
+// Records a thread has ended that wait to be encoded into its ring. Encoded one at a time, as
+// each ends in the middle of other work, a span met the encoder's code and branch history cold;
+// a batch at a time, it meets them warm (in argus under wrk, three spans a request cost 0.5 us of
+// CPU less). The owning thread holds `lock` whenever it stages or encodes; the export thread
+// takes it to collect what waits at a timed export, a flush or shutdown, and a dying
+// AttributeSet takes it to give the records that refer to it their own copy
+// (detach_staged_spans), so a set still need only outlive the spans' ends.
+struct SpanStage {
+  static constexpr std::size_t kCapacity = 32;
+  std::mutex lock;
+  std::size_t size = 0;
+  SpanData* spans[kCapacity];
 };
 
 class SpanRing {
@@ -56,6 +72,10 @@ class SpanRing {
                                            arena_head_.load(std::memory_order_relaxed) >=
                                        arena_capacity_ / 4;
   }
+
+  // Only for rings with an arena: those are the ones whose thread encodes.
+  SpanStage* stage() noexcept { return stage_.get(); }
+  ~SpanRing();
 
   std::atomic<bool> producer_exited{false};
   std::atomic<bool> consumer_alive{true};
@@ -118,7 +138,11 @@ class SpanRing {
   std::atomic<std::uint64_t> arena_head_{0};
   std::uint64_t peeked_ = 0;  // consumer only: spans and arena end of the last peek
   std::uint64_t peeked_arena_end_ = 0;
+  std::unique_ptr<SpanStage> stage_;
 };
+
+// Called by ~AttributeSet: staged records that refer to `set` take their own copy of it.
+void detach_staged_spans(const AttributeSet* set) noexcept;
 
 // The last ring this thread pushed to, keyed by its owner's serial (never reused), so the hot
 // path finds it with one comparison. Plain data: no thread_local guard.
@@ -149,6 +173,16 @@ class SpanRings {
     return ring != nullptr ? ring->try_push_encoded(resource, scope, bytes, crossed_quarter) : -1;
   }
 
+  // The calling thread's ring, created on its first use; null if it cannot be.
+  SpanRing* caller_ring() noexcept {
+    LastRing& last = t_last_ring;
+    return last.owner == serial_ ? last.ring : attach();
+  }
+
+  // The consumer, at a timed export, a flush or shutdown: moves every staged record to `out`,
+  // each with its own copy of its attribute set.
+  void collect_staged(std::vector<SpanData*>& out) noexcept;
+
   // How many spans wait in the calling thread's ring (after a successful push).
   std::size_t caller_backlog() const noexcept {
     const LastRing& last = t_last_ring;
@@ -162,7 +196,9 @@ class SpanRings {
   std::size_t approx_size() const noexcept;
   // Whether a batch of `batch_size` spans, or a ring's worth of encoded bytes, is waiting.
   bool batch_ready(std::size_t batch_size) const noexcept;
-  std::uint64_t pushed() const noexcept;
+  // Spans accepted and not dropped: in a ring or pushed through one, staged, or collected from
+  // a stage.
+  std::uint64_t queued() const noexcept;
 
  private:
   SpanRing* attach() noexcept;  // finds or creates the calling thread's ring
@@ -171,9 +207,10 @@ class SpanRings {
   const std::uint64_t serial_;
   const std::size_t capacity_;
   const std::size_t arena_capacity_;
-  mutable std::mutex mutex_;  // guards rings_ and retired_pushed_
+  mutable std::mutex mutex_;  // guards rings_, retired_pushed_ and collected_
   std::vector<std::shared_ptr<SpanRing>> rings_;
   std::uint64_t retired_pushed_ = 0;
+  std::uint64_t collected_ = 0;            // spans collect_staged took
   std::atomic<std::uint64_t> version_{0};  // bumped when rings_ changes
   // The consumer's copy of rings_, refreshed when version_ moves.
   std::vector<std::shared_ptr<SpanRing>> snapshot_;
