@@ -21,7 +21,7 @@
 namespace argus::trace {
 
 struct ProcessorStats {
-  std::uint64_t spans_queued = 0;     // accepted by on_end
+  std::uint64_t spans_queued = 0;     // accepted by on_end, and not dropped since
   std::uint64_t spans_dropped = 0;    // rejected: queue full, or after shutdown
   std::uint64_t spans_exported = 0;   // handed to an export that succeeded
   std::uint64_t spans_failed = 0;     // handed to an export that failed

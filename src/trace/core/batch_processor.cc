@@ -155,13 +155,13 @@ void BatchSpanProcessor::State::stage(SpanData* span) noexcept {
     dropped.add();
     return recycle_span_data(span);
   }
-  detail::SpanStage& stage = *ring->stage();
-  std::lock_guard lock(stage.lock);
+  detail::SpanStage& waiting = *ring->stage();
+  std::lock_guard lock(waiting.lock);
   // Checked under the lock: shutdown's last collection takes it after setting `stopping`, so a
   // span staged after that collection cannot be.
   if (stopping.load(std::memory_order_relaxed)) return enqueue_record(span);
-  stage.spans[stage.size++] = span;
-  if (stage.size == detail::SpanStage::kCapacity) encode_staged(*ring, stage);
+  waiting.spans[waiting.size++] = span;
+  if (waiting.size == detail::SpanStage::kCapacity) encode_staged(*ring, waiting);
 }
 
 void BatchSpanProcessor::State::encode_staged(detail::SpanRing& ring,
