@@ -110,8 +110,8 @@ TEST(Tracer, DeniedSamplingMakesAnUnsampledRootButDoesNotOverrideAParent) {
   Span denied = r.tracer().start_span("denied", {.sampling_denied = true});
   EXPECT_FALSE(denied.is_recording());
   EXPECT_TRUE(denied.context().is_valid());
-  SpanContext parent = testing::make_context(TraceId::from_halves(1, 2), SpanId(3),
-                                             TraceFlags::kSampled, true);
+  SpanContext parent =
+      testing::make_context(TraceId::from_halves(1, 2), SpanId(3), TraceFlags::kSampled, true);
   Span child = r.tracer().start_span("child", {.parent = &parent, .sampling_denied = true});
   EXPECT_TRUE(child.is_recording());
 }

@@ -15,7 +15,9 @@ SamplingDecision decide(bool sampled) {
   return sampled ? SamplingDecision::kRecordAndSample : SamplingDecision::kDrop;
 }
 
-double sanitize(double v, double fallback) { return std::isfinite(v) ? v : fallback; }
+double sanitize(double v, double fallback) {
+  return std::isfinite(v) ? v : fallback;
+}
 
 class JaegerConstSampler final : public Sampler {
  public:

@@ -38,15 +38,25 @@ std::string format_duration(std::int64_t ns) {
 void append_value(std::string& out, const AttributeValue& v) {
   char buf[32];
   switch (v.type()) {
-    case AttributeType::kBool: out += v.as_bool() ? "true" : "false"; return;
-    case AttributeType::kInt: out += std::to_string(v.as_int()); return;
+    case AttributeType::kBool:
+      out += v.as_bool() ? "true" : "false";
+      return;
+    case AttributeType::kInt:
+      out += std::to_string(v.as_int());
+      return;
     case AttributeType::kDouble:
       std::snprintf(buf, sizeof(buf), "%g", v.as_double());
       out += buf;
       return;
-    case AttributeType::kString: out += v.as_string(); return;
-    case AttributeType::kBoolArray: out += "[" + std::to_string(v.bool_array().size()) + " bools]"; return;
-    case AttributeType::kIntArray: out += "[" + std::to_string(v.int_array().size()) + " ints]"; return;
+    case AttributeType::kString:
+      out += v.as_string();
+      return;
+    case AttributeType::kBoolArray:
+      out += "[" + std::to_string(v.bool_array().size()) + " bools]";
+      return;
+    case AttributeType::kIntArray:
+      out += "[" + std::to_string(v.int_array().size()) + " ints]";
+      return;
     case AttributeType::kDoubleArray:
       out += "[" + std::to_string(v.double_array().size()) + " doubles]";
       return;
@@ -69,7 +79,8 @@ std::string describe(const SpanData& s, const ConsoleExporterOptions& options) {
   if (s.kind != SpanKind::kInternal) text += "  [" + std::string(to_string(s.kind)) + "]";
   if (s.status.code == StatusCode::kError) {
     text += "  ERROR";
-    if (!s.status.message.empty()) text += " \"" + shorten(s.status.message, options.max_value_chars) + "\"";
+    if (!s.status.message.empty())
+      text += " \"" + shorten(s.status.message, options.max_value_chars) + "\"";
   } else if (s.status.code == StatusCode::kOk) {
     text += "  OK";
   }
@@ -114,12 +125,14 @@ struct ConsoleExporter::State {
     std::sort(lines.begin(), lines.end(),
               [](const Line& a, const Line& b) { return a.start_ns < b.start_ns; });
     std::ostringstream os;
-    os << "trace " << trace_id << " (" << lines.size() << (lines.size() == 1 ? " span)\n" : " spans)\n");
+    os << "trace " << trace_id << " (" << lines.size()
+       << (lines.size() == 1 ? " span)\n" : " spans)\n");
     std::vector<bool> printed(lines.size(), false);
     // Roots first; then spans whose parent never arrived, as orphans at the top level.
     for (std::size_t i = 0; i < lines.size(); ++i) {
       bool parent_known = false;
-      for (const Line& l : lines) parent_known |= !lines[i].is_root && l.span_id == lines[i].parent_id;
+      for (const Line& l : lines)
+        parent_known |= !lines[i].is_root && l.span_id == lines[i].parent_id;
       if (printed[i] || parent_known) continue;
       printed[i] = true;
       os << "└─ " << lines[i].text << "\n";

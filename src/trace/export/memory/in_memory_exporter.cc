@@ -21,7 +21,8 @@ std::size_t InMemoryExporter::Storage::size() const {
   return spans_.size();
 }
 
-bool InMemoryExporter::Storage::wait_for(std::size_t count, std::chrono::milliseconds timeout) const {
+bool InMemoryExporter::Storage::wait_for(std::size_t count,
+                                         std::chrono::milliseconds timeout) const {
   std::unique_lock lock(mutex_);
   return cv_.wait_for(lock, timeout, [&] { return spans_.size() >= count; });
 }
