@@ -10,6 +10,7 @@
 #include <mutex>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace argus::trace {
@@ -35,6 +36,15 @@ std::string format_duration(std::int64_t ns) {
   return buf;
 }
 
+// Arrays are shown by their length only: "[3 ints]".
+void append_array(std::string& out, std::size_t size, std::string_view element) {
+  out += '[';
+  out += std::to_string(size);
+  out += ' ';
+  out += element;
+  out += ']';
+}
+
 void append_value(std::string& out, const AttributeValue& v) {
   char buf[32];
   switch (v.type()) {
@@ -52,17 +62,13 @@ void append_value(std::string& out, const AttributeValue& v) {
       out += v.as_string();
       return;
     case AttributeType::kBoolArray:
-      out += "[" + std::to_string(v.bool_array().size()) + " bools]";
-      return;
+      return append_array(out, v.bool_array().size(), "bools");
     case AttributeType::kIntArray:
-      out += "[" + std::to_string(v.int_array().size()) + " ints]";
-      return;
+      return append_array(out, v.int_array().size(), "ints");
     case AttributeType::kDoubleArray:
-      out += "[" + std::to_string(v.double_array().size()) + " doubles]";
-      return;
+      return append_array(out, v.double_array().size(), "doubles");
     case AttributeType::kStringArray:
-      out += "[" + std::to_string(v.string_array().size()) + " strings]";
-      return;
+      return append_array(out, v.string_array().size(), "strings");
   }
 }
 
