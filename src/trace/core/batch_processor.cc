@@ -90,18 +90,21 @@ struct BatchSpanProcessor::State {
   std::string staged_bytes;  // what export_staged_batch encoded, and where each span starts
   std::vector<std::pair<SpanData*, std::size_t>> staged_offsets;
 
-  [[gnu::always_inline]] void enqueue(SpanData* span) noexcept;
+  // The enqueueing steps return whether the exporter may need waking. The caller then calls
+  // wake_if_needed(), after releasing any stage lock: it takes the rings' mutex, which
+  // collect_staged() holds while it takes stage locks.
+  [[gnu::always_inline]] bool enqueue(SpanData* span) noexcept;
   void stage(SpanData* span) noexcept;
-  void encode_staged(detail::SpanRing& ring, detail::SpanStage& stage) noexcept;
-  void enqueue_encoded(detail::SpanRing& ring, SpanData* span) noexcept;
+  bool encode_staged(detail::SpanRing& ring, detail::SpanStage& stage) noexcept;
+  bool enqueue_encoded(detail::SpanRing& ring, SpanData* span) noexcept;
   // Staged records, collected for a timed export, a flush or shutdown.
   void export_staged(const std::vector<SpanData*>& staged) noexcept;
   std::size_t export_staged_batch(const std::vector<SpanData*>& staged, std::size_t first) noexcept;
   // A span the encoder passed over travels as a record, and records never refer to a set:
   // the set need only outlive the span's end.
-  void enqueue_record(SpanData* span) noexcept {
+  bool enqueue_record(SpanData* span) noexcept {
     span->fold_attribute_set();
-    enqueue(span);
+    return enqueue(span);
   }
   void export_batch() noexcept;
   void count(ExportResult result, std::size_t spans) noexcept;
@@ -124,26 +127,31 @@ struct BatchSpanProcessor::State {
   }
 };
 
-inline void BatchSpanProcessor::State::enqueue(SpanData* span) noexcept {
+inline bool BatchSpanProcessor::State::enqueue(SpanData* span) noexcept {
   const std::int64_t pos = stopping.load(std::memory_order_relaxed) ? -1 : queue.try_push(span);
   if (pos < 0) {
     dropped.add();
     recycle_span_data(span);
-    return;
+    return false;
   }
-  // Wake the exporter once per `wake_interval` spans, unless it is polling. Using the slot
-  // position avoids reading the consumer's side of the queue (a cache miss) on every span.
-  if ((static_cast<std::uint64_t>(pos) & wake_mask) == wake_mask) wake_if_needed();
+  // Consider waking the exporter once per `wake_interval` spans. Using the slot position
+  // avoids reading the consumer's side of the queue (a cache miss) on every span.
+  return (static_cast<std::uint64_t>(pos) & wake_mask) == wake_mask;
 }
 
 void BatchSpanProcessor::State::wake_if_needed() noexcept {
   std::atomic_thread_fence(std::memory_order_seq_cst);  // pairs with the fence in run()
   // A polling exporter is still woken when this thread's ring is three-quarters full, so a
-  // poll that comes late does not make it drop spans.
-  const bool needed = !polling.load(std::memory_order_relaxed) ||
-                      queue.caller_backlog() >= options.max_queue_size / 4 * 3;
+  // poll that comes late does not make it drop spans. Otherwise a sleeping exporter is woken
+  // only for a full batch: with several threads each crossing its own boundary, most
+  // boundaries come just after a drain, and a wake-up that finds nothing costs two context
+  // switches.
+  const bool needed = queue.caller_backlog() >= options.max_queue_size / 4 * 3 ||
+                      (!polling.load(std::memory_order_relaxed) &&
+                       queue.batch_ready(options.max_export_batch_size));
   if (needed && !wake_requested.load(std::memory_order_relaxed) && !wake_requested.exchange(true)) {
-    std::lock_guard lock(mutex);
+    // Notified after unlocking: woken under our lock, the exporter would block on it again.
+    { std::lock_guard lock(mutex); }
     wake_cv.notify_one();
   }
 }
@@ -156,22 +164,31 @@ void BatchSpanProcessor::State::stage(SpanData* span) noexcept {
     return recycle_span_data(span);
   }
   detail::SpanStage& waiting = *ring->stage();
-  std::lock_guard lock(waiting.lock);
-  // Checked under the lock: shutdown's last collection takes it after setting `stopping`, so a
-  // span staged after that collection cannot be.
-  if (stopping.load(std::memory_order_relaxed)) return enqueue_record(span);
-  waiting.spans[waiting.size++] = span;
-  if (waiting.size == detail::SpanStage::kCapacity) encode_staged(*ring, waiting);
+  bool wake = false;
+  {
+    std::lock_guard lock(waiting.lock);
+    // Checked under the lock: shutdown's last collection takes it after setting `stopping`, so a
+    // span staged after that collection cannot be.
+    if (stopping.load(std::memory_order_relaxed)) {
+      wake = enqueue_record(span);
+    } else {
+      waiting.spans[waiting.size++] = span;
+      if (waiting.size == detail::SpanStage::kCapacity) wake = encode_staged(*ring, waiting);
+    }
+  }
+  if (wake) wake_if_needed();
 }
 
-void BatchSpanProcessor::State::encode_staged(detail::SpanRing& ring,
+bool BatchSpanProcessor::State::encode_staged(detail::SpanRing& ring,
                                               detail::SpanStage& stage) noexcept {
-  for (std::size_t i = 0; i < stage.size; ++i) enqueue_encoded(ring, stage.spans[i]);
+  bool wake = false;
+  for (std::size_t i = 0; i < stage.size; ++i) wake |= enqueue_encoded(ring, stage.spans[i]);
   stage.size = 0;
+  return wake;
 }
 
 // Encodes on the calling thread; the record goes back to this thread's cache straight away.
-void BatchSpanProcessor::State::enqueue_encoded(detail::SpanRing& ring, SpanData* span) noexcept {
+bool BatchSpanProcessor::State::enqueue_encoded(detail::SpanRing& ring, SpanData* span) noexcept {
   const std::string_view bytes = encoder->encode(*span);
   if (bytes.empty()) return enqueue_record(span);
   bool crossed_quarter = false;
@@ -181,11 +198,9 @@ void BatchSpanProcessor::State::enqueue_encoded(detail::SpanRing& ring, SpanData
   recycle_span_data(span);
   if (pos < 0) {
     dropped.add();
-    return;
+    return false;
   }
-  if (crossed_quarter || (static_cast<std::uint64_t>(pos) & wake_mask) == wake_mask) {
-    wake_if_needed();
-  }
+  return crossed_quarter || (static_cast<std::uint64_t>(pos) & wake_mask) == wake_mask;
 }
 
 void BatchSpanProcessor::State::count(ExportResult result, std::size_t spans) noexcept {
@@ -356,7 +371,7 @@ BatchSpanProcessor::~BatchSpanProcessor() {
 
 void BatchSpanProcessor::on_end(SpanData* span) noexcept {
   if (state_->encoder != nullptr) return state_->stage(span);
-  state_->enqueue(span);
+  if (state_->enqueue(span)) state_->wake_if_needed();
 }
 
 bool BatchSpanProcessor::force_flush(std::chrono::milliseconds timeout) noexcept {
