@@ -107,9 +107,13 @@ std::int64_t SpanRing::try_push_encoded(const Resource* resource, const Instrume
   }
   prefetch_arena_ahead(pos, need);
   char* entry = arena_.get() + (pos & (arena_capacity_ - 1));
-  const EntryHeader header{resource, scope, bytes.size()};
-  std::memcpy(entry, &header, sizeof header);
-  std::memcpy(entry + sizeof header, bytes.data(), bytes.size());
+  // Field by field: a header built on the stack and copied whole was read back with one 16-byte
+  // load from two 8-byte stores, which cannot be forwarded and stalled every push.
+  const std::uint64_t size = bytes.size();
+  std::memcpy(entry + offsetof(EntryHeader, resource), &resource, sizeof resource);
+  std::memcpy(entry + offsetof(EntryHeader, scope), &scope, sizeof scope);
+  std::memcpy(entry + offsetof(EntryHeader, size), &size, sizeof size);
+  std::memcpy(entry + sizeof(EntryHeader), bytes.data(), bytes.size());
   const std::uint64_t end = pos + need;
   arena_tail_.store(end, std::memory_order_relaxed);  // published by push_slot's release
   const std::uint64_t quarter = arena_capacity_ / 4;

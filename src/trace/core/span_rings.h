@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "argus/trace/exporter.h"
@@ -35,9 +36,26 @@ struct QueuedSpan {
 // takes it to collect what waits at a timed export, a flush or shutdown, and a dying
 // AttributeSet takes it to give the records that refer to it their own copy
 // (detach_staged_spans), so a set still need only outlive the spans' ends.
+// The stage's lock: almost always taken by its owner alone, so it is a flag, one exchange to take
+// and a plain store to release (a std::mutex took two atomic operations and two library calls
+// per span). The rare waiter (a collection, a dying set, the owner behind either) yields while
+// the holder encodes or copies at most a stage.
+class StageLock {
+ public:
+  void lock() noexcept {
+    while (held_.exchange(true, std::memory_order_acquire)) {
+      while (held_.load(std::memory_order_relaxed)) std::this_thread::yield();
+    }
+  }
+  void unlock() noexcept { held_.store(false, std::memory_order_release); }
+
+ private:
+  std::atomic<bool> held_{false};
+};
+
 struct SpanStage {
   static constexpr std::size_t kCapacity = 32;
-  std::mutex lock;
+  StageLock lock;
   std::size_t size = 0;
   SpanData* spans[kCapacity];
 };
