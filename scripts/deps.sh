@@ -7,7 +7,7 @@ profile="${1:-build}"
 build_pkgs=(build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libcrypt-dev zlib1g-dev libsqlite3-dev libpq-dev libmariadb-dev
-  libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
+  libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
 test_pkgs=(clang-14 libclang-rt-14-dev postgresql mariadb-server curl openssl)
 bench_pkgs=(hey wrk)
