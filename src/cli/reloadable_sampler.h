@@ -21,6 +21,10 @@ class ReloadableSampler final : public trace::Sampler {
     return current_.load(std::memory_order_acquire)->should_sample(params);
   }
   std::string description() const override;
+  // The current delegate's: whoever replaces it refreshes the provider's copy.
+  trace::SamplerShortcuts shortcuts() const noexcept override {
+    return current_.load(std::memory_order_acquire)->shortcuts();
+  }
   void replace(std::unique_ptr<trace::Sampler> next);
   std::size_t generation() const;  // how many delegates were installed in all
 

@@ -161,6 +161,7 @@ bool TracingRuntime::apply_live(const config::TracingSettings& next) {
     return false;
   }
   root_sampler_->replace(std::move(*root));
+  provider_->refresh_sampler_shortcuts();
   settings_ = std::move(merged);
   return true;
 }

@@ -94,6 +94,24 @@ TEST(TracingSetup, ProviderRatioIsParentBasedAndReloadable) {
   EXPECT_EQ(c.storage->size(), 201u);
 }
 
+// Ratio 1 lets the tracer skip the sampler; a live change to 0.5 must bring the call back.
+TEST(TracingSetup, ALiveRatioChangeReplacesTheSamplerShortcut) {
+  auto c = in_memory();
+  auto s = settings("zipkin");
+  s.zipkin.sampling_ratio = 1.0;
+  auto rt = setup_tracing(s, c.options);
+  ASSERT_TRUE(rt) << rt.error().message;
+  auto& p = (*rt)->provider();
+  EXPECT_EQ(sampled_of(p, 200), 200);
+  auto next = s;
+  next.zipkin.sampling_ratio = 0.5;
+  ASSERT_TRUE((*rt)->apply_live(next));
+  // Binomial(2000, 0.5): 800 and 1200 are 9 standard deviations away.
+  const int sampled = sampled_of(p, 2000);
+  EXPECT_GT(sampled, 800);
+  EXPECT_LT(sampled, 1200);
+}
+
 TEST(TracingSetup, EachProviderUsesItsOwnRatio) {
   for (const char* provider : {"jaeger", "zipkin", "otel"}) {
     auto s = settings(provider);

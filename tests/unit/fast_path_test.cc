@@ -49,6 +49,8 @@ TEST(FastPath, SamplerShortcutsAgreeWithShouldSample) {
       [] { return make_parent_based_sampler(make_always_on_sampler()); },
       [] { return make_parent_based_sampler(make_always_off_sampler()); },
       [] { return make_parent_based_sampler(make_trace_id_ratio_sampler(0.5)); },
+      [] { return make_trace_id_ratio_sampler(1.0); },
+      [] { return make_parent_based_sampler(make_trace_id_ratio_sampler(0.0)); },
   };
   int shortcut_samplers = 0;
   for (const auto& make : makers) {
@@ -72,7 +74,8 @@ TEST(FastPath, SamplerShortcutsAgreeWithShouldSample) {
       }
     }
   }
-  EXPECT_EQ(shortcut_samplers, 4) << "the built-in constant samplers take the shortcut";
+  EXPECT_EQ(shortcut_samplers, 6)
+      << "the built-in constant samplers, and ratios of 0 and 1, take the shortcut";
 }
 
 TEST(FastPath, UnsampledChildKeepsTheParentsTraceState) {

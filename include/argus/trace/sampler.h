@@ -37,8 +37,10 @@ struct SamplingResult {
 
 // A decision a sampler makes without looking at the span. A sampler whose decisions never
 // change says so through shortcuts(), and the tracer then skips the call (and building its
-// parameters) on the hot path. Samplers that decide per span or change their mind at run time
-// (ratio, rate limiting, remote, reloadable) keep the default: kAsk.
+// parameters) on the hot path. Samplers that decide per span (a ratio strictly between 0 and 1,
+// rate limiting, remote) keep the default: kAsk. A sampler whose delegate can change reports the
+// current delegate's, and its owner calls TracerProvider::refresh_sampler_shortcuts() after
+// each change.
 enum class SamplerShortcut : std::uint8_t {
   kAsk,           // call should_sample
   kSample,        // always record and sample
@@ -56,7 +58,8 @@ class Sampler {
   virtual ~Sampler() = default;
   virtual SamplingResult should_sample(const SamplingParams& params) noexcept = 0;
   virtual std::string description() const = 0;
-  // Must agree with should_sample; read once, when a TracerProvider is created.
+  // Must agree with should_sample; read when a TracerProvider is created and by
+  // TracerProvider::refresh_sampler_shortcuts().
   virtual SamplerShortcuts shortcuts() const noexcept { return {}; }
 };
 

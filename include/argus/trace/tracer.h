@@ -147,6 +147,10 @@ class TracerProvider {
   bool force_flush(std::chrono::milliseconds timeout = std::chrono::seconds(5)) noexcept;
   bool shutdown(std::chrono::milliseconds timeout = std::chrono::seconds(5)) noexcept;
   TracerStats stats() const noexcept;
+  // Reads the sampler's shortcuts() again. A sampler whose fixed decisions can change (one
+  // whose delegate is replaced at run time) keeps them current by having its owner call this
+  // after each change; spans started in between take the old shortcut or ask the new sampler.
+  void refresh_sampler_shortcuts() noexcept;
 
  private:
   explicit TracerProvider(std::unique_ptr<detail::ProviderCore> core);

@@ -19,8 +19,10 @@ struct ProviderCore {
   std::unique_ptr<SpanProcessor> processor;
   SpanLimits limits;
   Clock* clock = nullptr;
-  bool tsc_clock = false;      // clock is the system clock on the TSC: spans read it inline
-  SamplerShortcuts shortcuts;  // the sampler's, read once
+  bool tsc_clock = false;  // clock is the system clock on the TSC: spans read it inline
+  // The sampler's, read at creation and by refresh_sampler_shortcuts(); a relaxed load on the
+  // hot path is a plain load.
+  std::atomic<SamplerShortcuts> shortcuts{};
   bool enabled = true;
   // The processor counts every span it is handed (queued + dropped), so ends of sampled spans
   // need no counter of their own here.

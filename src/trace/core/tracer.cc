@@ -44,7 +44,8 @@ bool follows(const SpanContext& parent) noexcept {
 SamplingResult decide(detail::ProviderCore& core, const SpanContext* parent,
                       const detail::NewIds& ids, std::string_view name,
                       const StartSpanOptions& options) noexcept {
-  SamplerShortcut shortcut = parent ? core.shortcuts.parented : core.shortcuts.root;
+  const SamplerShortcuts shortcuts = core.shortcuts.load(std::memory_order_relaxed);
+  SamplerShortcut shortcut = parent ? shortcuts.parented : shortcuts.root;
   if (options.sampling_denied && parent == nullptr) shortcut = SamplerShortcut::kDrop;
   if (__builtin_expect(shortcut == SamplerShortcut::kSample, 1)) {
     return {SamplingDecision::kRecordAndSample};

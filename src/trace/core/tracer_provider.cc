@@ -35,11 +35,17 @@ Expected<std::unique_ptr<TracerProvider>> TracerProvider::create(TracerProviderO
   core->limits = options.limits;
   core->clock = options.clock ? options.clock : &system_clock();
   core->tsc_clock = core->clock == &system_clock() && detail::TscClock::available();
-  core->shortcuts = core->sampler->shortcuts();
-  if (core->shortcuts.root == SamplerShortcut::kFollowParent) {
-    core->shortcuts.root = SamplerShortcut::kAsk;  // a root has no parent to follow
+  auto provider = std::unique_ptr<TracerProvider>(new TracerProvider(std::move(core)));
+  provider->refresh_sampler_shortcuts();
+  return provider;
+}
+
+void TracerProvider::refresh_sampler_shortcuts() noexcept {
+  SamplerShortcuts shortcuts = core_->sampler->shortcuts();
+  if (shortcuts.root == SamplerShortcut::kFollowParent) {
+    shortcuts.root = SamplerShortcut::kAsk;  // a root has no parent to follow
   }
-  return std::unique_ptr<TracerProvider>(new TracerProvider(std::move(core)));
+  core_->shortcuts.store(shortcuts, std::memory_order_relaxed);
 }
 
 std::unique_ptr<TracerProvider> TracerProvider::create_noop() {
@@ -47,7 +53,7 @@ std::unique_ptr<TracerProvider> TracerProvider::create_noop() {
   core->enabled = false;
   core->clock = &system_clock();
   core->sampler = make_always_off_sampler();
-  core->shortcuts = core->sampler->shortcuts();
+  core->shortcuts.store(core->sampler->shortcuts(), std::memory_order_relaxed);
   return std::unique_ptr<TracerProvider>(new TracerProvider(std::move(core)));
 }
 

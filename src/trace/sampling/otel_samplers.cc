@@ -36,6 +36,12 @@ class TraceIdRatioSampler final : public Sampler {
     const std::uint64_t x = p.trace_id.low() >> 1;
     return {x < upper_bound_ ? SamplingDecision::kRecordAndSample : SamplingDecision::kDrop};
   }
+  // At 1 every id is sampled (x < 2^63 <= upper_bound_), at 0 none.
+  SamplerShortcuts shortcuts() const noexcept override {
+    if (ratio_ >= 1.0) return {SamplerShortcut::kSample, SamplerShortcut::kSample};
+    if (ratio_ <= 0.0) return {SamplerShortcut::kDrop, SamplerShortcut::kDrop};
+    return {};
+  }
   std::string description() const override {
     char buf[64];
     std::snprintf(buf, sizeof(buf), "TraceIDRatioBased{%g}", ratio_);
