@@ -23,6 +23,7 @@ struct ProviderCore {
   // The sampler's, read at creation and by refresh_sampler_shortcuts(); a relaxed load on the
   // hot path is a plain load.
   std::atomic<SamplerShortcuts> shortcuts{};
+  static_assert(std::atomic<SamplerShortcuts>::is_always_lock_free);
   bool enabled = true;
   // The processor counts every span it is handed (queued + dropped), so ends of sampled spans
   // need no counter of their own here.

@@ -29,14 +29,7 @@ struct QueuedSpan {
   EncodedSpan encoded;
 };
 
-// Records a thread has ended that wait to be encoded into its ring. Encoded one at a time, as
-// each ends in the middle of other work, a span met the encoder's code and branch history cold;
-// a batch at a time, it meets them warm (in argus under wrk, three spans a request cost 0.5 us of
-// CPU less). The owning thread holds `lock` whenever it stages or encodes; the export thread
-// takes it to collect what waits at a timed export, a flush or shutdown, and a dying
-// AttributeSet takes it to give the records that refer to it their own copy
-// (detach_staged_spans), so a set still need only outlive the spans' ends.
-// The stage's lock: almost always taken by its owner alone, so it is a flag, one exchange to take
+// A stage's lock: almost always taken by its owner alone, so it is a flag, one exchange to take
 // and a plain store to release (a std::mutex took two atomic operations and two library calls
 // per span). The rare waiter (a collection, a dying set, the owner behind either) yields while
 // the holder encodes or copies at most a stage.
@@ -53,6 +46,13 @@ class StageLock {
   std::atomic<bool> held_{false};
 };
 
+// Records a thread has ended that wait to be encoded into its ring. Encoded one at a time, as
+// each ends in the middle of other work, a span met the encoder's code and branch history cold;
+// a batch at a time, it meets them warm (in argus under wrk, three spans a request cost 0.5 us of
+// CPU less). The owning thread holds `lock` whenever it stages or encodes; the export thread
+// takes it to collect what waits at a timed export, a flush or shutdown, and a dying
+// AttributeSet takes it to give the records that refer to it their own copy
+// (detach_staged_spans), so a set still need only outlive the spans' ends.
 struct SpanStage {
   static constexpr std::size_t kCapacity = 32;
   StageLock lock;
