@@ -1,11 +1,12 @@
 // The batch processor's queue: one bounded single-producer ring per thread that ends spans,
 // drained by the processor's one export thread. A ring holds records, or spans already encoded
-// by the exporter's encoder, whose bytes sit in the ring's arena until they are exported. Ending a
-// span therefore takes no lock and no atomic read-modify-write, and threads never contend with each
-// other; the capacity bound applies per thread. A thread's ring is created the first time it ends a
-// span into this processor and retired once the thread has exited and its ring is empty.
+// by the exporter's encoder, whose bytes sit in the ring's arena until they are exported. Pushing
+// a span into a ring therefore takes no lock and no atomic read-modify-write, and threads never
+// contend with each other; the capacity bound applies per thread. A thread's ring is created the
+// first time it ends a span into this processor and retired once the thread has exited and its
+// ring is empty.
 // A ring with an arena also stages the records its thread ends, to be encoded a batch at a time
-// (see SpanStage).
+// (see SpanStage); staging takes the stage's own lock, one uncontended exchange per span.
 #pragma once
 
 #include <atomic>
@@ -180,14 +181,12 @@ class SpanRings {
 
   // Any thread. The position in the calling thread's ring, or -1 when it is full.
   std::int64_t try_push(SpanData* span) noexcept {
-    LastRing& last = t_last_ring;
-    SpanRing* ring = last.owner == serial_ ? last.ring : attach();
+    SpanRing* ring = caller_ring();
     return ring != nullptr ? ring->try_push(span) : -1;
   }
   std::int64_t try_push_encoded(const Resource* resource, const InstrumentationScope* scope,
                                 std::string_view bytes, bool& crossed_quarter) noexcept {
-    LastRing& last = t_last_ring;
-    SpanRing* ring = last.owner == serial_ ? last.ring : attach();
+    SpanRing* ring = caller_ring();
     return ring != nullptr ? ring->try_push_encoded(resource, scope, bytes, crossed_quarter) : -1;
   }
 
