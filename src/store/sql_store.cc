@@ -180,12 +180,13 @@ Result<T> transact(Session& s, Body&& body) {
   return result;
 }
 
-Result<Client> decode_client(const std::vector<std::string>& row) {
+// The decoders take the row's strings (it is a temporary of the query's result).
+Result<Client> decode_client(std::vector<std::string>&& row) {
   if (row.size() != 19) return Error{Error::Code::internal, "unexpected column count"};
   Client c;
-  c.client_id = row[0];
-  c.client_name = row[1];
-  c.client_secret_hash = row[2];
+  c.client_id = std::move(row[0]);
+  c.client_name = std::move(row[1]);
+  c.client_secret_hash = std::move(row[2]);
   std::vector<std::string>* lists[] = {&c.grant_types, &c.response_types, &c.audience,
                                        &c.redirect_uris, &c.contacts};
   const std::size_t list_columns[] = {3, 4, 6, 8, 10};
@@ -194,14 +195,14 @@ Result<Client> decode_client(const std::vector<std::string>& row) {
     if (!list) return list.error();
     *lists[i] = std::move(*list);
   }
-  c.scope = row[5];
-  c.owner = row[7];
-  c.token_endpoint_auth_method = row[9];
-  c.client_uri = row[11];
-  c.logo_uri = row[12];
-  c.policy_uri = row[13];
-  c.tos_uri = row[14];
-  c.metadata = row[15];
+  c.scope = std::move(row[5]);
+  c.owner = std::move(row[7]);
+  c.token_endpoint_auth_method = std::move(row[9]);
+  c.client_uri = std::move(row[11]);
+  c.logo_uri = std::move(row[12]);
+  c.policy_uri = std::move(row[13]);
+  c.tos_uri = std::move(row[14]);
+  c.metadata = std::move(row[15]);
   std::int64_t* times[] = {&c.created_at, &c.updated_at, &c.client_secret_expires_at};
   for (std::size_t i = 0; i < 3; ++i) {
     auto v = to_int(row[16 + i]);
@@ -211,13 +212,13 @@ Result<Client> decode_client(const std::vector<std::string>& row) {
   return c;
 }
 
-Result<AccessToken> decode_token(const std::vector<std::string>& row) {
+Result<AccessToken> decode_token(std::vector<std::string>&& row) {
   if (row.size() != 8) return Error{Error::Code::internal, "unexpected column count"};
   AccessToken t;
-  t.signature = row[0];
-  t.client_id = row[1];
-  t.subject = row[2];
-  t.scope = row[3];
+  t.signature = std::move(row[0]);
+  t.client_id = std::move(row[1]);
+  t.subject = std::move(row[2]);
+  t.scope = std::move(row[3]);
   auto audience = codec::decode_list(row[4]);
   if (!audience) return audience.error();
   t.audience = std::move(*audience);
@@ -350,7 +351,7 @@ Result<Client> SqlStore::get_client(std::string_view id, const CallContext& ctx)
     auto rows = s.exec(Stmt::kSelectClient, {id});
     if (!rows) return rows.error();
     if (rows->rows.empty()) return not_found("client");
-    return decode_client(rows->rows.front());
+    return decode_client(std::move(rows->rows.front()));
   });
 }
 
@@ -374,7 +375,7 @@ Result<ClientPage> SqlStore::list_clients(const ClientFilter& filter, const Page
     if (!rows) return rows.error();
     ClientPage out;
     for (std::size_t i = 0; i < rows->rows.size() && i < size; ++i) {
-      auto c = decode_client(rows->rows[i]);
+      auto c = decode_client(std::move(rows->rows[i]));
       if (!c) return c.error();
       out.clients.push_back(std::move(*c));
     }
@@ -403,7 +404,7 @@ Result<Client> SqlStore::update_client(const Client& in, const CallContext& ctx)
       auto rows = s.exec(Stmt::kSelectClient, {c.client_id});
       if (!rows) return rows.error();
       if (rows->rows.empty()) return not_found("client");
-      return decode_client(rows->rows.front());
+      return decode_client(std::move(rows->rows.front()));
     });
   });
 }
@@ -450,7 +451,7 @@ Result<AccessToken> SqlStore::get_token(std::string_view signature, const CallCo
     auto rows = s.exec(Stmt::kSelectToken, {signature});
     if (!rows) return rows.error();
     if (rows->rows.empty()) return not_found("token");
-    return decode_token(rows->rows.front());
+    return decode_token(std::move(rows->rows.front()));
   });
 }
 
