@@ -157,4 +157,23 @@ Result<Dsn> parse_dsn(const std::string& text) {
   return invalid("unknown scheme (memory, sqlite, postgres, postgresql, mysql)");
 }
 
+std::optional<std::chrono::milliseconds> parse_dsn_timeout(std::string_view text) {
+  std::int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr == text.data() || value <= 0 || value > 3600'000) return {};
+  std::string_view unit(ptr, static_cast<std::size_t>(text.data() + text.size() - ptr));
+  std::chrono::milliseconds ms;
+  if (unit.empty() || unit == "s") {
+    ms = std::chrono::seconds(value);
+  } else if (unit == "ms") {
+    ms = std::chrono::milliseconds(value);
+  } else if (unit == "m") {
+    ms = std::chrono::minutes(value);
+  } else {
+    return {};
+  }
+  if (ms > std::chrono::hours(1)) return {};
+  return ms;
+}
+
 }  // namespace argus::store

@@ -3,9 +3,12 @@
 // and error messages never repeat the password.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "store/store.h"
 
@@ -24,5 +27,12 @@ struct Dsn {
 };
 
 Result<Dsn> parse_dsn(const std::string& dsn);
+
+// A timeout parameter: "5" (seconds, libpq's form) or a number with a unit, ms, s or m
+// (go-sql-driver's "500ms", "5s"); positive and at most an hour. Empty when it is none of these.
+std::optional<std::chrono::milliseconds> parse_dsn_timeout(std::string_view text);
+// What an error about such a parameter says after its name.
+inline constexpr const char* kDsnTimeoutForms =
+    "must be seconds (5) or a duration (500ms, 5s) of at most 1h";
 
 }  // namespace argus::store

@@ -27,26 +27,6 @@ Result<std::unique_ptr<sql::Driver>> make_driver(const Dsn& dsn, const StoreOpti
   return Error{Error::Code::internal, "unknown driver"};
 }
 
-// "5" (seconds, libpq's form) or a number with a unit: ms, s, m (go-sql-driver's "5s").
-std::optional<std::chrono::milliseconds> parse_timeout(std::string_view text) {
-  std::int64_t value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr == text.data() || value <= 0 || value > 3600'000) return {};
-  std::string_view unit(ptr, static_cast<std::size_t>(text.data() + text.size() - ptr));
-  std::chrono::milliseconds ms;
-  if (unit.empty() || unit == "s") {
-    ms = std::chrono::seconds(value);
-  } else if (unit == "ms") {
-    ms = std::chrono::milliseconds(value);
-  } else if (unit == "m") {
-    ms = std::chrono::minutes(value);
-  } else {
-    return {};
-  }
-  if (ms > std::chrono::hours(1)) return {};
-  return ms;
-}
-
 // Hydra's DSN parameter max_conns bounds the pool; connect_timeout (libpq's name) or timeout
 // (go-sql-driver's) bounds each connect.
 Result<void> apply_params(const Dsn& dsn, StoreOptions& options) {
@@ -62,11 +42,9 @@ Result<void> apply_params(const Dsn& dsn, StoreOptions& options) {
   for (const char* key : {"connect_timeout", "timeout"}) {
     auto it = dsn.params.find(key);
     if (it == dsn.params.end()) continue;
-    auto timeout = parse_timeout(it->second);
+    auto timeout = parse_dsn_timeout(it->second);
     if (!timeout) {
-      return Error{Error::Code::invalid, std::string("dsn: ") + key +
-                                             " must be seconds (5) or a duration (500ms, 5s) "
-                                             "of at most 1h"};
+      return Error{Error::Code::invalid, std::string("dsn: ") + key + " " + kDsnTimeoutForms};
     }
     options.connect_timeout = *timeout;
   }

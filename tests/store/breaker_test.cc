@@ -194,6 +194,15 @@ TEST(ConnectTimeout, DsnParameterIsValidated) {
     EXPECT_TRUE(open_store(std::string("postgres://u@127.0.0.1:1/db?connect_timeout=") + good))
         << good;
     EXPECT_TRUE(open_store(std::string("mysql://u@127.0.0.1:1/db?timeout=") + good)) << good;
+    EXPECT_TRUE(open_store(std::string("mysql://u@127.0.0.1:1/db?readTimeout=") + good +
+                           "&writeTimeout=" + good))
+        << good;
+  }
+  for (const char* key : {"readTimeout", "writeTimeout"}) {
+    auto r = open_store(std::string("mysql://u@127.0.0.1:1/db?") + key + "=soon");
+    ASSERT_FALSE(r) << key;
+    EXPECT_EQ(r.error().code, Error::Code::invalid);
+    EXPECT_NE(r.error().message.find(key), std::string::npos) << r.error().message;
   }
 }
 
@@ -295,8 +304,49 @@ TEST_P(BlackHoleTest, FirstCallTimesOutThenFailFastThenRecovers) {
   EXPECT_TRUE(store.get_client("after-the-outage"));
 }
 
+// A server that stops answering on an established connection (hung, or a network that drops
+// everything while the TCP connection stays up): the call fails once go-sql-driver's readTimeout
+// passes, not after the connector's default of 30 s, and the store serves again once the server
+// answers. PostgreSQL's driver bounds the same case with TCP keepalives and tcp_user_timeout.
+using HungServerTest = BlackHoleTest;
+
+TEST_P(HungServerTest, IsBoundedByTheReadTimeout) {
+  proxy_->set_forwarding(true);
+  StoreOptions options;
+  options.reconnect_backoff = 1s;
+  options.max_reconnect_backoff = 2s;
+  auto opened = open_store(proxied_dsn("1") + "&readTimeout=1s&writeTimeout=1s", options);
+  ASSERT_TRUE(opened) << opened.error().message;
+  auto& store = **opened;
+  Client c;
+  c.client_id = "before-the-hang";
+  ASSERT_TRUE(store.create_client(c));
+
+  proxy_->set_stalled(true);
+  auto t0 = std::chrono::steady_clock::now();
+  auto hung = store.get_client("before-the-hang");
+  auto took = std::chrono::steady_clock::now() - t0;
+  ASSERT_FALSE(hung);
+  EXPECT_EQ(hung.error().code, Error::Code::unavailable) << hung.error().message;
+  EXPECT_GE(took, 1s - 50ms) << "it did wait for the server";
+  EXPECT_LT(took, 10s) << "bounded by readTimeout (and the retry's connect timeout), not 30 s";
+
+  proxy_->set_stalled(false);
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  Result<Client> got = Error{Error::Code::internal, "not tried"};
+  while (std::chrono::steady_clock::now() < deadline) {
+    got = store.get_client("before-the-hang");
+    if (got || got.error().code != Error::Code::unavailable) break;
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(got->client_id, "before-the-hang");
+}
+
 INSTANTIATE_TEST_SUITE_P(Servers, BlackHoleTest,
                          ::testing::Values(Backend::kPostgres, Backend::kMariadb),
+                         [](const auto& info) { return name(info.param); });
+INSTANTIATE_TEST_SUITE_P(Servers, HungServerTest, ::testing::Values(Backend::kMariadb),
                          [](const auto& info) { return name(info.param); });
 
 }  // namespace

@@ -1,8 +1,9 @@
 // A loopback TCP endpoint for outage tests, in one of two modes: `silent` accepts connections and
 // never answers (a black-holed database host: the TCP handshake succeeds, nothing follows), and
 // `forward` relays each new connection to an upstream port (the database is reachable again).
-// Connections accepted while silent stay silent. Everything runs on threads owned by the proxy;
-// the destructor stops and joins them (poll timeouts bound every wait).
+// Connections accepted while silent stay silent. Relays can also be stalled, and resumed.
+// Everything runs on threads owned by the proxy; the destructor stops and joins them (poll timeouts
+// bound every wait).
 #pragma once
 
 #include <arpa/inet.h>
@@ -52,6 +53,8 @@ class TcpProxy {
 
   std::uint16_t port() const { return port_; }  // 0: the proxy could not listen
   void set_forwarding(bool forward) { forward_ = forward; }
+  // While stalled, relays move no bytes either way: the server hangs mid-conversation.
+  void set_stalled(bool stalled) { stalled_ = stalled; }
   int accepted() const { return accepted_; }
 
  private:
@@ -91,6 +94,10 @@ class TcpProxy {
     char buf[16384];
     bool open = true;
     while (open && !stop_) {
+      if (stalled_) {
+        ::poll(nullptr, 0, 20);
+        continue;
+      }
       if (::poll(fds, 2, 50) <= 0) continue;
       for (int i = 0; i < 2 && open; ++i) {
         if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
@@ -116,6 +123,7 @@ class TcpProxy {
   std::uint16_t port_ = 0;
   std::atomic<bool> stop_{false};
   std::atomic<bool> forward_{false};
+  std::atomic<bool> stalled_{false};
   std::atomic<int> accepted_{0};
   std::mutex mutex_;
   std::vector<int> held_;

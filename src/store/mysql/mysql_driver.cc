@@ -4,8 +4,11 @@
 #include <mysql.h>
 #include <mysqld_error.h>
 
+#include <algorithm>
+#include <chrono>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace argus::store::mysql {
@@ -225,9 +228,32 @@ class MyConnection final : public sql::Connection {
 struct ConnectParams {
   std::string host, user, password, database;
   unsigned port = 3306;
-  unsigned connect_timeout = 3;  // seconds: the connector's unit; it covers the handshake too
-  unsigned io_timeout = 30;
+  // Seconds, the connector's unit. The connect timeout covers the handshake too; the read and
+  // write timeouts bound each wait on the socket of an established connection.
+  unsigned connect_timeout = 3;
+  unsigned read_timeout = 30;
+  unsigned write_timeout = 30;
 };
+
+unsigned whole_seconds(std::chrono::milliseconds ms) {
+  return static_cast<unsigned>(std::max<long long>(1, (ms.count() + 999) / 1000));
+}
+
+// go-sql-driver's readTimeout and writeTimeout, the names Hydra's MySQL DSNs use.
+Result<void> apply_io_timeouts(const Dsn& dsn, ConnectParams& params) {
+  const std::pair<const char*, unsigned*> keys[] = {{"readTimeout", &params.read_timeout},
+                                                    {"writeTimeout", &params.write_timeout}};
+  for (auto [key, target] : keys) {
+    auto it = dsn.params.find(key);
+    if (it == dsn.params.end()) continue;
+    auto timeout = parse_dsn_timeout(it->second);
+    if (!timeout) {
+      return Error{Error::Code::invalid, std::string("dsn: ") + key + " " + kDsnTimeoutForms};
+    }
+    *target = whole_seconds(*timeout);
+  }
+  return {};
+}
 
 class MyDriver final : public sql::Driver {
  public:
@@ -240,12 +266,13 @@ class MyDriver final : public sql::Driver {
     MYSQL* db = mysql_init(nullptr);
     if (db == nullptr) return Error{Error::Code::internal, "mysql: out of memory"};
     unsigned timeout = params_.connect_timeout;
-    unsigned io_timeout = params_.io_timeout;
+    unsigned read_timeout = params_.read_timeout;
+    unsigned write_timeout = params_.write_timeout;
     unsigned protocol = MYSQL_PROTOCOL_TCP;  // "localhost" would otherwise mean a socket
     my_bool reconnect = 0;                   // the pool reconnects, statement caches included
     mysql_optionsv(db, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-    mysql_optionsv(db, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
-    mysql_optionsv(db, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
+    mysql_optionsv(db, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
+    mysql_optionsv(db, MYSQL_OPT_WRITE_TIMEOUT, &write_timeout);
     mysql_optionsv(db, MYSQL_OPT_PROTOCOL, &protocol);
     mysql_optionsv(db, MYSQL_OPT_RECONNECT, &reconnect);
     mysql_optionsv(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
@@ -291,8 +318,8 @@ Result<std::unique_ptr<sql::Driver>> make_driver(const Dsn& dsn, const StoreOpti
   params.password = dsn.password;
   params.database = dsn.database;
   if (dsn.port != 0) params.port = dsn.port;
-  params.connect_timeout =
-      static_cast<unsigned>(std::max<long long>(1, (options.connect_timeout.count() + 999) / 1000));
+  params.connect_timeout = whole_seconds(options.connect_timeout);
+  if (auto r = apply_io_timeouts(dsn, params); !r) return r.error();
   sql::ServerInfo info{"mysql", dsn.database, dsn.host, static_cast<std::uint16_t>(params.port)};
   return std::unique_ptr<sql::Driver>(
       std::make_unique<MyDriver>(std::move(params), std::move(info)));

@@ -1,6 +1,7 @@
 // The MariaDB/MySQL driver (libmariadb), for `mysql://` DSNs including Hydra's
-// `mysql://user:pass@tcp(host:port)/db` form. Server-side prepared statements, utf8mb4 with a
-// binary collation (ids compare bytewise as on the other back ends), strict SQL mode.
+// `mysql://user:pass@tcp(host:port)/db` form, with go-sql-driver's timeout, readTimeout and
+// writeTimeout parameters. Server-side prepared statements, utf8mb4 with a binary collation (ids
+// compare bytewise as on the other back ends), strict SQL mode.
 #pragma once
 
 #include <memory>
