@@ -90,15 +90,11 @@ int purge(const JanitorArgs& args, const std::string& dsn, std::chrono::seconds 
 int run_janitor(const JanitorArgs& args) {
   std::chrono::seconds keep{0};
   if (!check_args(args, &keep, std::cerr)) return kExitUsage;
-  config::LoadOptions options;
-  if (!make_load_options(args.flags, &options, std::cerr)) return kExitUsage;
-  options.require_secrets = false;
-  if (!args.dsn.empty()) options.flags.push_back({"dsn", args.dsn, "argument DSN"});
-  auto result = config::load(options);
-  if (!result.ok()) return report_config_errors(result.errors, std::cerr);
-  report_warnings(result.loaded->warnings, std::cerr);
-  const config::Config& c = result.loaded->config;
-  const std::string& dsn = args.dsn.empty() ? c.dsn : args.dsn;
+  int exit_code = kExitOk;
+  auto loaded = load_database_config(args.flags, args.dsn, exit_code, std::cerr);
+  if (!loaded) return exit_code;
+  const config::Config& c = loaded->loaded.config;
+  const std::string& dsn = loaded->dsn;
   if (dsn == "memory") {
     std::cerr << "error: the memory database lives inside one `argus serve` process; "
                  "there is nothing to clean up from outside\n";

@@ -20,17 +20,10 @@ struct MigrateArgs {
 };
 
 int run_migrate(const MigrateArgs& args) {
-  config::LoadOptions options;
-  if (!make_load_options(args.flags, &options, std::cerr)) return kExitUsage;
-  options.require_secrets = false;
-  if (!args.dsn.empty()) {
-    // Validated like any flag; an explicit argument is what the operator means, so it is used
-    // even when the DSN environment variable is set.
-    options.flags.push_back({"dsn", args.dsn, "argument DSN"});
-  }
-  auto result = config::load(options);
-  if (!result.ok()) return report_config_errors(result.errors, std::cerr);
-  const std::string& dsn = args.dsn.empty() ? result.loaded->config.dsn : args.dsn;
+  int exit_code = kExitOk;
+  auto loaded = load_database_config(args.flags, args.dsn, exit_code, std::cerr);
+  if (!loaded) return exit_code;
+  const std::string& dsn = loaded->dsn;
 #if ARGUS_HAVE_STORE
   auto applied = store::migrate(dsn);
   if (!applied) {

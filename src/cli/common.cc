@@ -46,6 +46,26 @@ void report_warnings(const std::vector<std::string>& warnings, std::ostream& err
   for (const auto& w : warnings) err << "warning: " << w << "\n";
 }
 
+std::optional<DatabaseCommandConfig> load_database_config(const ConfigFlags& flags,
+                                                          const std::string& dsn_argument,
+                                                          int& exit_code, std::ostream& err) {
+  config::LoadOptions options;
+  if (!make_load_options(flags, &options, err)) {
+    exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  options.require_secrets = false;
+  if (!dsn_argument.empty()) options.flags.push_back({"dsn", dsn_argument, "argument DSN"});
+  auto result = config::load(options);
+  if (!result.ok()) {
+    exit_code = report_config_errors(result.errors, err);
+    return std::nullopt;
+  }
+  report_warnings(result.loaded->warnings, err);
+  std::string dsn = dsn_argument.empty() ? result.loaded->config.dsn : dsn_argument;
+  return DatabaseCommandConfig{std::move(*result.loaded), std::move(dsn)};
+}
+
 std::string argus_version() {
 #ifdef ARGUS_VERSION
   return ARGUS_VERSION;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -33,6 +34,18 @@ int report_config_errors(const std::vector<config::ConfigError>& errors, std::os
 
 // Prints warnings, one per line.
 void report_warnings(const std::vector<std::string>& warnings, std::ostream& err);
+
+// The configuration of a command that works on a database (`migrate sql`, `janitor`): a DSN
+// argument, when given, is validated like a flag and wins even over the DSN environment
+// variable; secrets are not required. Empty, with `exit_code` set to kExitUsage after the errors
+// are printed, when the configuration is unusable.
+struct DatabaseCommandConfig {
+  config::Loaded loaded;
+  std::string dsn;  // the database to work on
+};
+std::optional<DatabaseCommandConfig> load_database_config(const ConfigFlags& flags,
+                                                          const std::string& dsn_argument,
+                                                          int& exit_code, std::ostream& err);
 
 std::string argus_version();
 
