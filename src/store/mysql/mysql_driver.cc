@@ -4,8 +4,6 @@
 #include <mysql.h>
 #include <mysqld_error.h>
 
-#include <algorithm>
-#include <chrono>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -234,10 +232,6 @@ struct ConnectParams {
   unsigned read_timeout = 30;
   unsigned write_timeout = 30;
 };
-
-unsigned whole_seconds(std::chrono::milliseconds ms) {
-  return static_cast<unsigned>(std::max<long long>(1, (ms.count() + 999) / 1000));
-}
 
 // go-sql-driver's readTimeout and writeTimeout, the names Hydra's MySQL DSNs use.
 Result<void> apply_io_timeouts(const Dsn& dsn, ConnectParams& params) {

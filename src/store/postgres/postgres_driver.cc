@@ -222,8 +222,7 @@ Result<std::unique_ptr<sql::Driver>> make_driver(const Dsn& dsn, const StoreOpti
       {"host", dsn.host},
       {"dbname", dsn.database},
       {"client_encoding", "UTF8"},
-      {"connect_timeout",
-       std::to_string(std::max<long long>(1, (options.connect_timeout.count() + 999) / 1000))},
+      {"connect_timeout", std::to_string(whole_seconds(options.connect_timeout))},
       // A server that vanishes without closing the socket (host down, network cut) is noticed
       // within seconds instead of blocking a worker thread indefinitely.
       {"keepalives", "1"},
