@@ -1,7 +1,5 @@
 // open_store() and migrate(): DSN → driver → the shared SQL store.
 #include <charconv>
-#include <chrono>
-#include <optional>
 #include <string_view>
 
 #include "store/dsn.h"

@@ -307,7 +307,8 @@ TEST_P(BlackHoleTest, FirstCallTimesOutThenFailFastThenRecovers) {
 // A server that stops answering on an established connection (hung, or a network that drops
 // everything while the TCP connection stays up): the call fails once go-sql-driver's readTimeout
 // passes, not after the connector's default of 30 s, and the store serves again once the server
-// answers. PostgreSQL's driver bounds the same case with TCP keepalives and tcp_user_timeout.
+// answers. PostgreSQL's driver has no such bound: its keepalives and tcp_user_timeout notice a
+// host that vanished, not a server whose TCP stack still acknowledges.
 using HungServerTest = BlackHoleTest;
 
 TEST_P(HungServerTest, IsBoundedByTheReadTimeout) {
