@@ -197,9 +197,13 @@ TEST(ConnectTimeout, DsnParameterIsValidated) {
     EXPECT_TRUE(open_store(std::string("mysql://u@127.0.0.1:1/db?readTimeout=") + good +
                            "&writeTimeout=" + good))
         << good;
+    EXPECT_TRUE(open_store(std::string("postgres://u@127.0.0.1:1/db?read_timeout=") + good))
+        << good;
   }
-  for (const char* key : {"readTimeout", "writeTimeout"}) {
-    auto r = open_store(std::string("mysql://u@127.0.0.1:1/db?") + key + "=soon");
+  const std::pair<const char*, const char*> keys[] = {
+      {"mysql", "readTimeout"}, {"mysql", "writeTimeout"}, {"postgres", "read_timeout"}};
+  for (auto [scheme, key] : keys) {
+    auto r = open_store(std::string(scheme) + "://u@127.0.0.1:1/db?" + key + "=soon");
     ASSERT_FALSE(r) << key;
     EXPECT_EQ(r.error().code, Error::Code::invalid);
     EXPECT_NE(r.error().message.find(key), std::string::npos) << r.error().message;
@@ -305,10 +309,11 @@ TEST_P(BlackHoleTest, FirstCallTimesOutThenFailFastThenRecovers) {
 }
 
 // A server that stops answering on an established connection (hung, or a network that drops
-// everything while the TCP connection stays up): the call fails once go-sql-driver's readTimeout
-// passes, not after the connector's default of 30 s, and the store serves again once the server
-// answers. PostgreSQL's driver has no such bound: its keepalives and tcp_user_timeout notice a
-// host that vanished, not a server whose TCP stack still acknowledges.
+// everything while the TCP connection stays up): the call fails once the DSN's read timeout
+// passes (go-sql-driver's readTimeout for MySQL, read_timeout for PostgreSQL), not after the
+// default of 30 s, and the store serves again once the server answers. Keepalives and
+// tcp_user_timeout would not help here: they notice a host that vanished, not a server whose
+// TCP stack still acknowledges.
 using HungServerTest = BlackHoleTest;
 
 TEST_P(HungServerTest, IsBoundedByTheReadTimeout) {
@@ -316,7 +321,9 @@ TEST_P(HungServerTest, IsBoundedByTheReadTimeout) {
   StoreOptions options;
   options.reconnect_backoff = 1s;
   options.max_reconnect_backoff = 2s;
-  auto opened = open_store(proxied_dsn("1") + "&readTimeout=1s&writeTimeout=1s", options);
+  const bool mysql = GetParam() == Backend::kMariadb;
+  auto opened = open_store(
+      proxied_dsn("1") + (mysql ? "&readTimeout=1s&writeTimeout=1s" : "&read_timeout=1s"), options);
   ASSERT_TRUE(opened) << opened.error().message;
   auto& store = **opened;
   Client c;
@@ -330,7 +337,7 @@ TEST_P(HungServerTest, IsBoundedByTheReadTimeout) {
   ASSERT_FALSE(hung);
   EXPECT_EQ(hung.error().code, Error::Code::unavailable) << hung.error().message;
   EXPECT_GE(took, 1s - 50ms) << "it did wait for the server";
-  EXPECT_LT(took, 10s) << "bounded by readTimeout (and the retry's connect timeout), not 30 s";
+  EXPECT_LT(took, 10s) << "bounded by the read timeout (and a retry's connect timeout), not 30 s";
 
   proxy_->set_stalled(false);
   auto deadline = std::chrono::steady_clock::now() + 10s;
@@ -347,7 +354,8 @@ TEST_P(HungServerTest, IsBoundedByTheReadTimeout) {
 INSTANTIATE_TEST_SUITE_P(Servers, BlackHoleTest,
                          ::testing::Values(Backend::kPostgres, Backend::kMariadb),
                          [](const auto& info) { return name(info.param); });
-INSTANTIATE_TEST_SUITE_P(Servers, HungServerTest, ::testing::Values(Backend::kMariadb),
+INSTANTIATE_TEST_SUITE_P(Servers, HungServerTest,
+                         ::testing::Values(Backend::kPostgres, Backend::kMariadb),
                          [](const auto& info) { return name(info.param); });
 
 }  // namespace

@@ -1,13 +1,13 @@
 #include "store/postgres/postgres_driver.h"
 
 #include <libpq-fe.h>
-#include <poll.h>
 
-#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <string>
 #include <vector>
+
+#include "store/postgres/bounded_io.h"
 
 namespace argus::store::postgres {
 namespace {
@@ -43,9 +43,14 @@ std::string first_line(const char* text) {
   return s;
 }
 
+// Every statement is sent with libpq's asynchronous API and its reply awaited by
+// `read_timeout`: a server that stops answering costs one connection, not a worker forever.
 class PgConnection final : public sql::Connection {
  public:
-  explicit PgConnection(PGconn* conn) : conn_(conn) {}
+  PgConnection(PGconn* conn, std::chrono::milliseconds read_timeout)
+      : conn_(conn), read_timeout_(read_timeout) {
+    PQsetnonblocking(conn_, 1);
+  }
   ~PgConnection() override { PQfinish(conn_); }
 
   Result<sql::Rows> execute(const sql::Statement& statement,
@@ -63,20 +68,20 @@ class PgConnection final : public sql::Connection {
         values[i] = owned.emplace_back(std::get<std::string_view>(params[i])).c_str();
       }
     }
-    PGresult* res =
-        PQexecPrepared(conn_, name(statement.index).c_str(), static_cast<int>(params.size()),
-                       values.data(), nullptr, nullptr, 0);
-    return collect(res);
+    int sent =
+        PQsendQueryPrepared(conn_, name(statement.index).c_str(), static_cast<int>(params.size()),
+                            values.data(), nullptr, nullptr, 0);
+    return collect(sent);
   }
 
   Result<void> execute_simple(std::string_view text) override {
     std::string sql(text);
-    auto r = collect(PQexec(conn_, sql.c_str()));
+    auto r = collect(PQsendQuery(conn_, sql.c_str()));
     if (!r) return r.error();
     return {};
   }
 
-  bool broken() const noexcept override { return PQstatus(conn_) != CONNECTION_OK; }
+  bool broken() const noexcept override { return timed_out_ || PQstatus(conn_) != CONNECTION_OK; }
 
  private:
   static std::string name(std::size_t index) { return "argus_" + std::to_string(index); }
@@ -85,13 +90,25 @@ class PgConnection final : public sql::Connection {
     if (prepared_.size() <= statement.index) prepared_.resize(statement.index + 1, false);
     if (prepared_[statement.index]) return {};
     auto r = collect(
-        PQprepare(conn_, name(statement.index).c_str(), statement.text.c_str(), 0, nullptr));
+        PQsendPrepare(conn_, name(statement.index).c_str(), statement.text.c_str(), 0, nullptr));
     if (!r) return r.error();
     prepared_[statement.index] = true;
     return {};
   }
 
-  Result<sql::Rows> collect(PGresult* res) {
+  // The reply to what a PQsend* call (returning `sent`) queued.
+  Result<sql::Rows> collect(int sent) {
+    if (sent == 0) return to_error(nullptr);
+    Reply reply = await_reply(conn_, std::chrono::steady_clock::now() + read_timeout_);
+    if (reply.timed_out) {
+      timed_out_ = true;  // a reply may still be on its way: the connection cannot be reused
+      return Error{Error::Code::unavailable, "postgresql: no reply within read_timeout (" +
+                                                 std::to_string(read_timeout_.count()) + " ms)"};
+    }
+    return rows_of(reply.result);
+  }
+
+  Result<sql::Rows> rows_of(PGresult* res) {
     auto status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       auto error = to_error(res);
@@ -133,36 +150,19 @@ class PgConnection final : public sql::Connection {
   }
 
   PGconn* conn_;
+  std::chrono::milliseconds read_timeout_;
+  bool timed_out_ = false;
   std::vector<bool> prepared_;
 };
-
-// Drives a non-blocking connect to completion or the deadline. libpq's own connect_timeout
-// counts whole seconds (and at least two), too coarse to fail fast against a host that accepts
-// and never answers.
-bool finish_connect(PGconn* conn, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  PostgresPollingStatusType status = PGRES_POLLING_WRITING;
-  while (true) {
-    if (status == PGRES_POLLING_OK) return true;
-    if (status == PGRES_POLLING_FAILED) return false;
-    auto left =
-        std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    pollfd pfd{PQsocket(conn),
-               static_cast<short>(status == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0};
-    if (pfd.fd < 0) return false;
-    int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno != EINTR) return false;
-    if (ready == 0) continue;  // the deadline check above ends it
-    status = PQconnectPoll(conn);
-  }
-}
 
 class PgDriver final : public sql::Driver {
  public:
   PgDriver(std::vector<std::pair<std::string, std::string>> params, sql::ServerInfo info,
-           std::chrono::milliseconds connect_timeout)
-      : params_(std::move(params)), info_(std::move(info)), connect_timeout_(connect_timeout) {}
+           std::chrono::milliseconds connect_timeout, std::chrono::milliseconds read_timeout)
+      : params_(std::move(params)),
+        info_(std::move(info)),
+        connect_timeout_(connect_timeout),
+        read_timeout_(read_timeout) {}
 
   const sql::ServerInfo& server() const noexcept override { return info_; }
 
@@ -177,14 +177,17 @@ class PgDriver final : public sql::Driver {
     PGconn* conn = PQconnectStartParams(keys.data(), values.data(), 0);
     if (conn == nullptr) return Error{Error::Code::internal, "postgresql: out of memory"};
     const bool bad = PQstatus(conn) == CONNECTION_BAD;
-    if (bad || !finish_connect(conn, connect_timeout_) || PQstatus(conn) != CONNECTION_OK) {
+    // libpq's own connect_timeout counts whole seconds (and at least two), too coarse to fail
+    // fast against a host that accepts and never answers.
+    const Deadline deadline = std::chrono::steady_clock::now() + connect_timeout_;
+    if (bad || !finish_connect(conn, deadline) || PQstatus(conn) != CONNECTION_OK) {
       std::string why = first_line(PQerrorMessage(conn));
       if (!bad && why.empty()) why = "connect timed out";
       Error error{Error::Code::unavailable, "postgresql: " + why};
       PQfinish(conn);
       return error;
     }
-    return std::unique_ptr<sql::Connection>(std::make_unique<PgConnection>(conn));
+    return std::unique_ptr<sql::Connection>(std::make_unique<PgConnection>(conn, read_timeout_));
   }
 
   std::string placeholder(int n) const override { return "$" + std::to_string(n); }
@@ -200,6 +203,7 @@ class PgDriver final : public sql::Driver {
   std::vector<std::pair<std::string, std::string>> params_;
   sql::ServerInfo info_;
   std::chrono::milliseconds connect_timeout_;
+  std::chrono::milliseconds read_timeout_;
 };
 
 // Query parameters libpq understands; Hydra's pool settings (max_conns, ...) are ours.
@@ -215,9 +219,23 @@ bool libpq_param(const std::string& key) {
   return false;
 }
 
+// How long a statement may wait for the server's reply: 30 s, as MySQL's readTimeout, unless
+// the DSN's read_timeout says otherwise.
+Result<std::chrono::milliseconds> read_timeout(const Dsn& dsn) {
+  auto it = dsn.params.find("read_timeout");
+  if (it == dsn.params.end()) return std::chrono::milliseconds(std::chrono::seconds(30));
+  auto timeout = parse_dsn_timeout(it->second);
+  if (!timeout) {
+    return Error{Error::Code::invalid, std::string("dsn: read_timeout ") + kDsnTimeoutForms};
+  }
+  return *timeout;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<sql::Driver>> make_driver(const Dsn& dsn, const StoreOptions& options) {
+  auto reply_timeout = read_timeout(dsn);
+  if (!reply_timeout) return reply_timeout.error();
   std::vector<std::pair<std::string, std::string>> params = {
       {"host", dsn.host},
       {"dbname", dsn.database},
@@ -239,8 +257,8 @@ Result<std::unique_ptr<sql::Driver>> make_driver(const Dsn& dsn, const StoreOpti
   }
   sql::ServerInfo info{"postgresql", dsn.database, dsn.host,
                        dsn.port ? dsn.port : std::uint16_t{5432}};
-  return std::unique_ptr<sql::Driver>(
-      std::make_unique<PgDriver>(std::move(params), std::move(info), options.connect_timeout));
+  return std::unique_ptr<sql::Driver>(std::make_unique<PgDriver>(
+      std::move(params), std::move(info), options.connect_timeout, *reply_timeout));
 }
 
 }  // namespace argus::store::postgres

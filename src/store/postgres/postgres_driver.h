@@ -1,6 +1,6 @@
 // The PostgreSQL driver (libpq), for `postgres://` and `postgresql://` DSNs. Statements are
-// prepared once per connection; a connection whose socket dies is reported broken so the pool
-// reconnects.
+// prepared once per connection and every reply is awaited by the DSN's read_timeout; a connection
+// whose socket dies, or whose server stopped answering, is reported broken so the pool reconnects.
 #pragma once
 
 #include <memory>
