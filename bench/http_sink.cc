@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -36,9 +37,10 @@ constexpr std::string_view kJsonBody =
     R"("client_secret_basic","created_at":"2026-01-01T00:00:00Z","metadata":{}})";
 
 struct Connection {
-  std::string in;            // bytes received, not yet answered
-  std::string out;           // response bytes not yet written
-  bool polling_out = false;  // EPOLLOUT registered: only while `out` is pending
+  std::string head;           // a request header split across reads, kept until it ends
+  std::size_t body_left = 0;  // bytes of the current request's body not yet received
+  std::string out;            // response bytes not yet written
+  bool polling_out = false;   // EPOLLOUT registered: only while `out` is pending
 };
 
 bool iequals_prefix(std::string_view text, std::string_view lower_prefix) {
@@ -77,24 +79,46 @@ std::string make_response(bool json) {
          std::to_string(kJsonBody.size()) + "\r\n\r\n" + std::string(kJsonBody);
 }
 
-// Answers every complete request in `c.in`; false if the stream is not HTTP we can frame.
-bool answer_complete_requests(Connection& c, const std::string& response) {
-  std::size_t used = 0;
-  for (;;) {
-    std::string_view rest(c.in.data() + used, c.in.size() - used);
-    std::size_t head_end = rest.find("\r\n\r\n");
-    if (head_end == std::string_view::npos) {
-      if (rest.size() > kMaxHeader) return false;
-      break;
+// The end of a header block that starts in `c.head` (if any) and continues in `data`: sets
+// `head` to the block without its blank line and returns how many bytes of `data` it used,
+// or npos when the block goes on past `data` (then kept in `c.head`).
+std::size_t find_head(Connection& c, std::string_view data, std::string_view& head) {
+  if (c.head.empty()) {
+    std::size_t end = data.find("\r\n\r\n");
+    if (end != std::string_view::npos) {
+      head = data.substr(0, end);
+      return end + 4;
     }
-    long long body = content_length(rest.substr(0, head_end));
-    if (body < 0) return false;
-    std::size_t total = head_end + 4 + static_cast<std::size_t>(body);
-    if (rest.size() < total) break;
-    used += total;
-    c.out += response;
   }
-  c.in.erase(0, used);
+  std::size_t kept = c.head.size();
+  c.head.append(data.substr(0, kMaxHeader + 4));
+  std::size_t end = c.head.find("\r\n\r\n", kept >= 3 ? kept - 3 : 0);
+  if (end == std::string::npos) return std::string_view::npos;
+  head = std::string_view(c.head).substr(0, end);
+  return end + 4 - kept;
+}
+
+// Frames the requests in newly received bytes, answering each one whose body has arrived.
+// Bodies are only counted, never copied. False if the stream is not HTTP we can frame.
+bool consume(Connection& c, std::string_view data, const std::string& response) {
+  while (!data.empty()) {
+    if (c.body_left > 0) {
+      std::size_t skip = std::min(c.body_left, data.size());
+      c.body_left -= skip;
+      data.remove_prefix(skip);
+      if (c.body_left == 0) c.out += response;
+      continue;
+    }
+    std::string_view head;
+    std::size_t used = find_head(c, data, head);
+    if (used == std::string_view::npos) return c.head.size() <= kMaxHeader;
+    long long body = content_length(head);
+    if (body < 0) return false;
+    c.head.clear();
+    data.remove_prefix(used);
+    c.body_left = static_cast<std::size_t>(body);
+    if (body == 0) c.out += response;
+  }
   return true;
 }
 
@@ -143,11 +167,11 @@ void accept_all(int listener, int ep, std::unordered_map<int, Connection>& conns
 
 // Reads, answers and writes for one readable or writable connection; false to close it.
 bool serve(int fd, int ep, Connection& c, const std::string& response) {
-  char buf[64 * 1024];
+  static char buf[256 * 1024];
   for (;;) {
     ssize_t n = ::recv(fd, buf, sizeof buf, 0);
     if (n > 0) {
-      c.in.append(buf, static_cast<std::size_t>(n));
+      if (!consume(c, std::string_view(buf, static_cast<std::size_t>(n)), response)) return false;
       if (static_cast<std::size_t>(n) < sizeof buf) break;
       continue;
     }
@@ -155,7 +179,7 @@ bool serve(int fd, int ep, Connection& c, const std::string& response) {
     if (errno == EAGAIN || errno == EWOULDBLOCK) break;
     if (errno != EINTR) return false;
   }
-  if (!answer_complete_requests(c, response) || !flush(fd, c)) return false;
+  if (!flush(fd, c)) return false;
   if (c.polling_out == !c.out.empty()) return true;  // one system call fewer per request
   c.polling_out = !c.out.empty();
   epoll_event ev{};
