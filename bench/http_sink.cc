@@ -83,15 +83,17 @@ std::string make_response(bool json) {
 // `head` to the block without its blank line and returns how many bytes of `data` it used,
 // or npos when the block goes on past `data` (then kept in `c.head`).
 std::size_t find_head(Connection& c, std::string_view data, std::string_view& head) {
-  if (c.head.empty()) {
-    std::size_t end = data.find("\r\n\r\n");
-    if (end != std::string_view::npos) {
-      head = data.substr(0, end);
-      return end + 4;
-    }
-  }
   std::size_t kept = c.head.size();
-  c.head.append(data.substr(0, kMaxHeader + 4));
+  if (kept == 0) {
+    std::size_t end = data.find("\r\n\r\n");
+    if (end == std::string_view::npos) {
+      c.head.append(data.substr(0, kMaxHeader + 4));
+      return std::string_view::npos;
+    }
+    head = data.substr(0, end);
+    return end + 4;
+  }
+  c.head.append(data.substr(0, kMaxHeader + 4));  // a header split across reads: rare
   std::size_t end = c.head.find("\r\n\r\n", kept >= 3 ? kept - 3 : 0);
   if (end == std::string::npos) return std::string_view::npos;
   head = std::string_view(c.head).substr(0, end);

@@ -8,6 +8,7 @@
 #include <boost/url/parse_query.hpp>
 #include <boost/url/pct_string_view.hpp>
 #include <charconv>
+#include <optional>
 
 namespace argus::store {
 namespace {
@@ -157,7 +158,9 @@ Result<Dsn> parse_dsn(const std::string& text) {
   return invalid("unknown scheme (memory, sqlite, postgres, postgresql, mysql)");
 }
 
-std::optional<std::chrono::milliseconds> parse_dsn_timeout(std::string_view text) {
+namespace {
+
+std::optional<std::chrono::milliseconds> parse_timeout(std::string_view text) {
   std::int64_t value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || ptr == text.data() || value <= 0 || value > 3600'000) return {};
@@ -174,6 +177,18 @@ std::optional<std::chrono::milliseconds> parse_dsn_timeout(std::string_view text
   }
   if (ms > std::chrono::hours(1)) return {};
   return ms;
+}
+
+}  // namespace
+
+Result<std::chrono::milliseconds> dsn_timeout(const Dsn& dsn, std::string_view key,
+                                              std::chrono::milliseconds fallback) {
+  auto it = dsn.params.find(std::string(key));
+  if (it == dsn.params.end()) return fallback;
+  if (auto timeout = parse_timeout(it->second)) return *timeout;
+  return Error{
+      Error::Code::invalid,
+      "dsn: " + std::string(key) + " must be seconds (5) or a duration (500ms, 5s) of at most 1h"};
 }
 
 }  // namespace argus::store

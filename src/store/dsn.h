@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,15 +28,14 @@ struct Dsn {
 
 Result<Dsn> parse_dsn(const std::string& dsn);
 
-// A timeout parameter: "5" (seconds, libpq's form) or a number with a unit, ms, s or m
-// (go-sql-driver's "500ms", "5s"); positive and at most an hour. Empty when it is none of these.
-std::optional<std::chrono::milliseconds> parse_dsn_timeout(std::string_view text);
+// The timeout parameter `key`: "5" (seconds, libpq's form) or a number with a unit, ms, s or m
+// (go-sql-driver's "500ms", "5s"), positive and at most an hour. `fallback` when the DSN does
+// not have it; an `invalid` error naming the parameter when it is none of these.
+Result<std::chrono::milliseconds> dsn_timeout(const Dsn& dsn, std::string_view key,
+                                              std::chrono::milliseconds fallback);
 // A timeout in whole seconds, rounded up and at least one: the unit libpq and libmariadb take.
 inline unsigned whole_seconds(std::chrono::milliseconds ms) {
   return static_cast<unsigned>(std::max<long long>(1, (ms.count() + 999) / 1000));
 }
-// What an error about such a parameter says after its name.
-inline constexpr const char* kDsnTimeoutForms =
-    "must be seconds (5) or a duration (500ms, 5s) of at most 1h";
 
 }  // namespace argus::store

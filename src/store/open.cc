@@ -38,12 +38,8 @@ Result<void> apply_params(const Dsn& dsn, StoreOptions& options) {
     options.max_connections = value;
   }
   for (const char* key : {"connect_timeout", "timeout"}) {
-    auto it = dsn.params.find(key);
-    if (it == dsn.params.end()) continue;
-    auto timeout = parse_dsn_timeout(it->second);
-    if (!timeout) {
-      return Error{Error::Code::invalid, std::string("dsn: ") + key + " " + kDsnTimeoutForms};
-    }
+    auto timeout = dsn_timeout(dsn, key, options.connect_timeout);
+    if (!timeout) return timeout.error();
     options.connect_timeout = *timeout;
   }
   return {};

@@ -238,12 +238,8 @@ Result<void> apply_io_timeouts(const Dsn& dsn, ConnectParams& params) {
   const std::pair<const char*, unsigned*> keys[] = {{"readTimeout", &params.read_timeout},
                                                     {"writeTimeout", &params.write_timeout}};
   for (auto [key, target] : keys) {
-    auto it = dsn.params.find(key);
-    if (it == dsn.params.end()) continue;
-    auto timeout = parse_dsn_timeout(it->second);
-    if (!timeout) {
-      return Error{Error::Code::invalid, std::string("dsn: ") + key + " " + kDsnTimeoutForms};
-    }
+    auto timeout = dsn_timeout(dsn, key, std::chrono::seconds(*target));
+    if (!timeout) return timeout.error();
     *target = whole_seconds(*timeout);
   }
   return {};

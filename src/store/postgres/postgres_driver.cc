@@ -219,22 +219,11 @@ bool libpq_param(const std::string& key) {
   return false;
 }
 
-// How long a statement may wait for the server's reply: 30 s, as MySQL's readTimeout, unless
-// the DSN's read_timeout says otherwise.
-Result<std::chrono::milliseconds> read_timeout(const Dsn& dsn) {
-  auto it = dsn.params.find("read_timeout");
-  if (it == dsn.params.end()) return std::chrono::milliseconds(std::chrono::seconds(30));
-  auto timeout = parse_dsn_timeout(it->second);
-  if (!timeout) {
-    return Error{Error::Code::invalid, std::string("dsn: read_timeout ") + kDsnTimeoutForms};
-  }
-  return *timeout;
-}
-
 }  // namespace
 
 Result<std::unique_ptr<sql::Driver>> make_driver(const Dsn& dsn, const StoreOptions& options) {
-  auto reply_timeout = read_timeout(dsn);
+  // How long a statement may wait for the server's reply: 30 s, as MySQL's readTimeout.
+  auto reply_timeout = dsn_timeout(dsn, "read_timeout", std::chrono::seconds(30));
   if (!reply_timeout) return reply_timeout.error();
   std::vector<std::pair<std::string, std::string>> params = {
       {"host", dsn.host},
