@@ -139,27 +139,6 @@ Result<Dsn> parse_sqlite(std::string_view rest) {
   return dsn;
 }
 
-}  // namespace
-
-Result<Dsn> parse_dsn(const std::string& text) {
-  if (text == "memory") {
-    Dsn dsn;
-    dsn.database = "memory";
-    return dsn;
-  }
-  auto sep = text.find("://");
-  if (sep == std::string::npos) return invalid("expected memory or scheme://...");
-  std::string_view scheme(text.data(), sep);
-  std::string_view rest(text.data() + sep + 3, text.size() - sep - 3);
-  if (scheme == "sqlite" || scheme == "sqlite3") return parse_sqlite(rest);
-  if (scheme == "postgres" || scheme == "postgresql")
-    return parse_network(Dsn::Kind::kPostgres, rest);
-  if (scheme == "mysql") return parse_network(Dsn::Kind::kMysql, rest);
-  return invalid("unknown scheme (memory, sqlite, postgres, postgresql, mysql)");
-}
-
-namespace {
-
 std::optional<std::chrono::milliseconds> parse_timeout(std::string_view text) {
   std::int64_t value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -180,6 +159,23 @@ std::optional<std::chrono::milliseconds> parse_timeout(std::string_view text) {
 }
 
 }  // namespace
+
+Result<Dsn> parse_dsn(const std::string& text) {
+  if (text == "memory") {
+    Dsn dsn;
+    dsn.database = "memory";
+    return dsn;
+  }
+  auto sep = text.find("://");
+  if (sep == std::string::npos) return invalid("expected memory or scheme://...");
+  std::string_view scheme(text.data(), sep);
+  std::string_view rest(text.data() + sep + 3, text.size() - sep - 3);
+  if (scheme == "sqlite" || scheme == "sqlite3") return parse_sqlite(rest);
+  if (scheme == "postgres" || scheme == "postgresql")
+    return parse_network(Dsn::Kind::kPostgres, rest);
+  if (scheme == "mysql") return parse_network(Dsn::Kind::kMysql, rest);
+  return invalid("unknown scheme (memory, sqlite, postgres, postgresql, mysql)");
+}
 
 Result<std::chrono::milliseconds> dsn_timeout(const Dsn& dsn, std::string_view key,
                                               std::chrono::milliseconds fallback) {
