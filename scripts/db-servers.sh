@@ -157,3 +157,7 @@ for engine in "${engines[@]}"; do
     *) echo "usage: $0 start|stop|status DIR [all|postgres|mariadb]" >&2; exit 2 ;;
   esac
 done
+# Once both servers are down, their socket directories go too (each build tree makes its own).
+if [[ $cmd == stop ]] && ! pg_status && ! my_running; then
+  rm -rf "$sockdir"
+fi
