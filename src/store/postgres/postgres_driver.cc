@@ -48,9 +48,7 @@ std::string first_line(const char* text) {
 class PgConnection final : public sql::Connection {
  public:
   PgConnection(PGconn* conn, std::chrono::milliseconds read_timeout)
-      : conn_(conn), read_timeout_(read_timeout) {
-    PQsetnonblocking(conn_, 1);
-  }
+      : conn_(conn), read_timeout_(read_timeout) {}
   ~PgConnection() override { PQfinish(conn_); }
 
   Result<sql::Rows> execute(const sql::Statement& statement,
@@ -177,10 +175,10 @@ class PgDriver final : public sql::Driver {
     PGconn* conn = PQconnectStartParams(keys.data(), values.data(), 0);
     if (conn == nullptr) return Error{Error::Code::internal, "postgresql: out of memory"};
     const bool bad = PQstatus(conn) == CONNECTION_BAD;
-    // libpq's own connect_timeout counts whole seconds (and at least two), too coarse to fail
-    // fast against a host that accepts and never answers.
     const Deadline deadline = std::chrono::steady_clock::now() + connect_timeout_;
-    if (bad || !finish_connect(conn, deadline) || PQstatus(conn) != CONNECTION_OK) {
+    // Non-blocking sends, so that a full socket buffer cannot hold a worker either.
+    if (bad || !finish_connect(conn, deadline) || PQstatus(conn) != CONNECTION_OK ||
+        PQsetnonblocking(conn, 1) != 0) {
       std::string why = first_line(PQerrorMessage(conn));
       if (!bad && why.empty()) why = "connect timed out";
       Error error{Error::Code::unavailable, "postgresql: " + why};
