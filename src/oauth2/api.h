@@ -38,5 +38,7 @@ void add_introspection_routes(http::Router& router, ApiContext& api);
 void add_health_routes(http::Router& router, ApiContext& api);
 // GET /.well-known/oauth-authorization-server.
 void add_metadata_routes(http::Router& router, ApiContext& api);
+// GET /version (admin), as Hydra's metadata API: {"version": "..."}.
+void add_version_route(http::Router& router);
 
 }  // namespace argus::oauth2

@@ -1,4 +1,4 @@
-// Health checks (on both ports) and RFC 8414 authorization server metadata.
+// Health checks (on both ports), the version (admin) and RFC 8414 authorization server metadata.
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -9,15 +9,22 @@ namespace json = boost::json;
 using http::Request;
 using http::Response;
 
-void add_health_routes(http::Router& router, ApiContext& api) {
-  using boost::beast::http::verb;
-  router.add({verb::get, "/health/alive",
-              [](Request&) {
+namespace {
+// A GET route whose answer never changes: 200 and `body`, answered on the I/O thread.
+void add_fixed_json(http::Router& router, std::string path, std::string body) {
+  router.add({boost::beast::http::verb::get, std::move(path),
+              [body = std::move(body)](Request&) {
                 Response r;
-                r.body = R"({"status":"ok"})";
+                r.body = body;
                 return r;
               },
               http::Execution::kInline});
+}
+}  // namespace
+
+void add_health_routes(http::Router& router, ApiContext& api) {
+  using boost::beast::http::verb;
+  add_fixed_json(router, "/health/alive", R"({"status":"ok"})");
   router.add({verb::get, "/health/ready", [&api](Request& req) {
                 auto ok = api.store->ping(call_context(req));
                 Response r;
@@ -32,7 +39,6 @@ void add_health_routes(http::Router& router, ApiContext& api) {
 }
 
 void add_metadata_routes(http::Router& router, ApiContext& api) {
-  using boost::beast::http::verb;
   json::object o;
   o["issuer"] = api.issuer;
   o["token_endpoint"] = api.issuer + "oauth2/token";
@@ -43,14 +49,15 @@ void add_metadata_routes(http::Router& router, ApiContext& api) {
       json::array{"client_secret_basic", "client_secret_post"};
   o["revocation_endpoint_auth_methods_supported"] =
       json::array{"client_secret_basic", "client_secret_post"};
-  std::string body = json::serialize(o);
-  router.add({verb::get, "/.well-known/oauth-authorization-server",
-              [body](Request&) {
-                Response r;
-                r.body = body;
-                return r;
-              },
-              http::Execution::kInline});
+  add_fixed_json(router, "/.well-known/oauth-authorization-server", json::serialize(o));
+}
+
+void add_version_route(http::Router& router) {
+#ifdef ARGUS_VERSION
+  add_fixed_json(router, "/version", json::serialize(json::object{{"version", ARGUS_VERSION}}));
+#else
+  add_fixed_json(router, "/version", R"({"version":"0.0.0"})");
+#endif
 }
 
 }  // namespace argus::oauth2

@@ -231,6 +231,7 @@ trace::Expected<std::unique_ptr<Service>> Service::create(const argus::config::C
   add_client_routes(*admin_router, *impl->api, "");
   add_introspection_routes(*admin_router, *impl->api);
   add_health_routes(*admin_router, *impl->api);
+  add_version_route(*admin_router);
 
   std::vector<http::ListenerSpec> listeners;
   if (mode != ServeMode::kAdmin) {

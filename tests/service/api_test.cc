@@ -281,7 +281,11 @@ TEST(PublicApi, MetadataAndHealth) {
     EXPECT_EQ(ready.status, 200u);
     EXPECT_EQ(ready.json().at("status").as_string(), "ok");
   }
+  auto version = http_request(h->admin_port(), verb::get, "/version");
+  ASSERT_EQ(version.status, 200u);
+  EXPECT_EQ(version.json().at("version").as_string(), ARGUS_VERSION);
   // The admin API is not on the public port and vice versa.
+  EXPECT_EQ(http_request(h->public_port(), verb::get, "/version").status, 404u);
   EXPECT_EQ(http_request(h->public_port(), verb::get, "/admin/clients").status, 404u);
   EXPECT_EQ(post_form(h->admin_port(), "/oauth2/token", "grant_type=client_credentials").status,
             404u);
