@@ -1,6 +1,7 @@
 // `argus clients create|get|list|update|delete` (admin API) and `argus token client` (public
 // API, client credentials grant), like Hydra's CLI: --endpoint, output as a table or JSON.
 #include <boost/json.hpp>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -208,6 +209,30 @@ std::string token_table(const json::value& v) {
 constexpr const char* kAdminDefault = "http://127.0.0.1:4445";
 constexpr const char* kPublicDefault = "http://127.0.0.1:4444";
 
+// A subcommand sending DELETE to the admin API once per ID given, and printing each ID that
+// succeeded, as Hydra's CLI does.
+void add_delete_command(CLI::App* parent, int& exit_code, const std::string& name,
+                        const std::string& description,
+                        std::function<std::string(const std::string&)> path_of) {
+  auto api = std::make_shared<ApiFlags>();
+  auto ids = std::make_shared<std::vector<std::string>>();
+  auto* cmd = parent->add_subcommand(name, description);
+  add_api_flags(cmd, *api, kAdminDefault, "ARGUS_ADMIN_URL");
+  cmd->add_option("ID", *ids, "Client IDs")->required();
+  cmd->callback([=, &exit_code] {
+    exit_code = kExitOk;
+    for (const auto& id : *ids) {
+      int rc = print_response(call("DELETE", base_url(api->endpoint) + path_of(id)), *api,
+                              clients_table);
+      if (rc == kExitOk) {
+        std::cout << (api->format == "json" ? json::serialize(json::value(id)) : id) << "\n";
+      } else {
+        exit_code = rc;
+      }
+    }
+  });
+}
+
 }  // namespace
 
 void register_clients(CLI::App& app, int& exit_code) {
@@ -280,23 +305,12 @@ void register_clients(CLI::App& app, int& exit_code) {
         *update_api, clients_table);
   });
 
-  auto delete_api = std::make_shared<ApiFlags>();
-  auto delete_ids = std::make_shared<std::vector<std::string>>();
-  auto* del = clients->add_subcommand("delete", "Delete clients (DELETE /admin/clients/ID)");
-  add_api_flags(del, *delete_api, kAdminDefault, "ARGUS_ADMIN_URL");
-  del->add_option("ID", *delete_ids, "Client IDs")->required();
-  del->callback([=, &exit_code] {
-    exit_code = kExitOk;
-    for (const auto& id : *delete_ids) {
-      auto r = call("DELETE", base_url(delete_api->endpoint) + "/admin/clients/" + path_escape(id));
-      int rc = print_response(r, *delete_api, clients_table);
-      if (rc == kExitOk) {
-        std::cout << (delete_api->format == "json" ? json::serialize(json::value(id)) : id) << "\n";
-      } else {
-        exit_code = rc;
-      }
-    }
-  });
+  add_delete_command(clients, exit_code, "delete", "Delete clients (DELETE /admin/clients/ID)",
+                     [](const std::string& id) { return "/admin/clients/" + path_escape(id); });
+  add_delete_command(
+      clients, exit_code, "delete-tokens",
+      "Delete every access token of clients (DELETE /admin/oauth2/tokens?client_id=ID)",
+      [](const std::string& id) { return "/admin/oauth2/tokens?client_id=" + form_escape(id); });
 }
 
 void register_token(CLI::App& app, int& exit_code) {

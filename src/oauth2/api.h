@@ -5,10 +5,12 @@
 
 #include <chrono>
 #include <string>
+#include <variant>
 
 #include "http/message.h"
 #include "http/router.h"
 #include "oauth2/bcrypt.h"
+#include "oauth2/form.h"
 #include "oauth2/token_codec.h"
 #include "store/store.h"
 
@@ -27,13 +29,16 @@ struct ApiContext {
 argus::store::CallContext call_context(const http::Request& request);
 // Maps a store failure to an HTTP error (404, 409, 400, 503, 500).
 http::Response store_error(const argus::store::Error& error);
+// The request's query parameters, or a 400 for a malformed or duplicated one.
+std::variant<FormParams, http::Response> read_query(const http::Request& request);
 
 // /admin/clients... and the legacy /clients... paths.
 void add_client_routes(http::Router& router, ApiContext& api, std::string_view prefix);
 // POST /oauth2/token and /oauth2/revoke (public).
 void add_token_routes(http::Router& router, ApiContext& api);
-// POST /admin/oauth2/introspect (and legacy /oauth2/introspect).
-void add_introspection_routes(http::Router& router, ApiContext& api);
+// POST /admin/oauth2/introspect (and legacy /oauth2/introspect), and
+// DELETE /admin/oauth2/tokens?client_id=... (every access token of one client).
+void add_token_admin_routes(http::Router& router, ApiContext& api);
 // GET /health/alive, /health/ready.
 void add_health_routes(http::Router& router, ApiContext& api);
 // GET /.well-known/oauth-authorization-server.

@@ -8,6 +8,14 @@ argus::store::CallContext call_context(const http::Request& request) {
   return ctx;
 }
 
+std::variant<FormParams, http::Response> read_query(const http::Request& request) {
+  auto query = parse_urlencoded(request.query);
+  if (!query) return http::json_error(400, "invalid_request", "The query string is malformed.");
+  if (auto dup = query->first_duplicate(); !dup.empty())
+    return http::json_error(400, "invalid_request", "Query parameter '" + dup + "' is duplicated.");
+  return std::move(*query);
+}
+
 http::Response store_error(const argus::store::Error& error) {
   using Code = argus::store::Error::Code;
   switch (error.code) {

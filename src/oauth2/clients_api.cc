@@ -86,20 +86,19 @@ std::optional<std::size_t> parse_page_size(const std::string& s) {
 }
 
 Response list_clients(ApiContext& api, Request& req) {
-  auto query = parse_urlencoded(req.query);
-  if (!query) return json_error(400, "invalid_request", "The query string is malformed.");
-  if (auto dup = query->first_duplicate(); !dup.empty())
-    return json_error(400, "invalid_request", "Query parameter '" + dup + "' is duplicated.");
+  auto parsed = read_query(req);
+  if (auto* r = std::get_if<Response>(&parsed)) return std::move(*r);
+  const FormParams& query = std::get<FormParams>(parsed);
   argus::store::PageRequest page;
-  if (const std::string* s = query->get("page_size")) {
+  if (const std::string* s = query.get("page_size")) {
     auto size = parse_page_size(*s);
     if (!size) return json_error(400, "invalid_request", "'page_size' must be between 1 and 500.");
     page.page_size = *size;
   }
-  if (const std::string* t = query->get("page_token")) page.page_token = *t;
+  if (const std::string* t = query.get("page_token")) page.page_token = *t;
   argus::store::ClientFilter filter;
-  if (const std::string* n = query->get("client_name")) filter.client_name = *n;
-  if (const std::string* o = query->get("owner")) filter.owner = *o;
+  if (const std::string* n = query.get("client_name")) filter.client_name = *n;
+  if (const std::string* o = query.get("owner")) filter.owner = *o;
   auto result = api.store->list_clients(filter, page, call_context(req));
   if (!result) return store_error(result.error());
   Response r;

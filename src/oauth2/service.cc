@@ -229,7 +229,7 @@ trace::Expected<std::unique_ptr<Service>> Service::create(const argus::config::C
   auto admin_router = std::make_shared<http::Router>();
   add_client_routes(*admin_router, *impl->api, "/admin");
   add_client_routes(*admin_router, *impl->api, "");
-  add_introspection_routes(*admin_router, *impl->api);
+  add_token_admin_routes(*admin_router, *impl->api);
   add_health_routes(*admin_router, *impl->api);
   add_version_route(*admin_router);
 

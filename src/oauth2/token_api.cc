@@ -223,6 +223,21 @@ Response introspect(ApiContext& api, Request& req) {
   return r;
 }
 
+// Hydra's deleteOAuth2Token: revokes every access token of one client at once, by deleting them.
+Response delete_client_tokens(ApiContext& api, Request& req) {
+  auto parsed = read_query(req);
+  if (auto* r = std::get_if<Response>(&parsed)) return std::move(*r);
+  const std::string* client_id = std::get<FormParams>(parsed).get("client_id");
+  if (!client_id || client_id->empty())
+    return json_error(400, "invalid_request", "'client_id' is missing.");
+  auto deleted = api.store->delete_client_tokens(*client_id, call_context(req));
+  if (!deleted) return store_error(deleted.error());
+  Response r;
+  r.status = 204;
+  r.body.clear();
+  return r;
+}
+
 }  // namespace
 
 void add_token_routes(http::Router& router, ApiContext& api) {
@@ -233,11 +248,13 @@ void add_token_routes(http::Router& router, ApiContext& api) {
   router.add({verb::post, "/oauth2/revoke", [&api](Request& r) { return revoke(api, r); }, kHeavy});
 }
 
-void add_introspection_routes(http::Router& router, ApiContext& api) {
+void add_token_admin_routes(http::Router& router, ApiContext& api) {
   using boost::beast::http::verb;
   router.add(
       {verb::post, "/admin/oauth2/introspect", [&api](Request& r) { return introspect(api, r); }});
   router.add({verb::post, "/oauth2/introspect", [&api](Request& r) { return introspect(api, r); }});
+  router.add({verb::delete_, "/admin/oauth2/tokens",
+              [&api](Request& r) { return delete_client_tokens(api, r); }});
 }
 
 }  // namespace argus::oauth2

@@ -471,28 +471,32 @@ Result<RevokeOutcome> SqlStore::revoke_token(std::string_view signature, std::st
   });
 }
 
-Result<std::int64_t> SqlStore::delete_expired_tokens(std::int64_t now, const CallContext& ctx) {
+Result<std::int64_t> SqlStore::delete_rows(Stmt statement, std::initializer_list<Param> params,
+                                           const CallContext& ctx) {
   return run<std::int64_t>(ctx, [&](Session& s) {
     return transact<std::int64_t>(s, [&]() -> Result<std::int64_t> {
-      auto r = s.exec(Stmt::kDeleteExpiredTokens, {now});
+      auto r = s.exec(statement, params);
       if (!r) return r.error();
       return r->affected;
     });
   });
 }
 
+Result<std::int64_t> SqlStore::delete_client_tokens(std::string_view id, const CallContext& ctx) {
+  if (!codec::check_key(id, "client_id")) return std::int64_t{0};  // no such client can exist
+  return delete_rows(Stmt::kDeleteClientTokens, {id}, ctx);
+}
+
+Result<std::int64_t> SqlStore::delete_expired_tokens(std::int64_t now, const CallContext& ctx) {
+  return delete_rows(Stmt::kDeleteExpiredTokens, {now}, ctx);
+}
+
 Result<std::int64_t> SqlStore::delete_expired_tokens_batch(const TokenPurgeBatch& batch,
                                                            const CallContext& ctx) {
   if (batch.limit == 0) return std::int64_t{0};
   const auto limit = static_cast<std::int64_t>(batch.limit);
-  return run<std::int64_t>(ctx, [&](Session& s) {
-    return transact<std::int64_t>(s, [&]() -> Result<std::int64_t> {
-      auto r = s.exec(Stmt::kDeleteExpiredTokensBatch,
-                      {batch.expired_before, batch.issued_before, limit});
-      if (!r) return r.error();
-      return r->affected;
-    });
-  });
+  return delete_rows(Stmt::kDeleteExpiredTokensBatch,
+                     {batch.expired_before, batch.issued_before, limit}, ctx);
 }
 
 }  // namespace argus::store::sql

@@ -49,6 +49,8 @@ class SqlStore final : public Store {
   Result<AccessToken> get_token(std::string_view signature, const CallContext& ctx) override;
   Result<RevokeOutcome> revoke_token(std::string_view signature, std::string_view client_id,
                                      const CallContext& ctx) override;
+  Result<std::int64_t> delete_client_tokens(std::string_view client_id,
+                                            const CallContext& ctx) override;
   Result<std::int64_t> delete_expired_tokens(std::int64_t now_unix_seconds,
                                              const CallContext& ctx) override;
   Result<std::int64_t> delete_expired_tokens_batch(const TokenPurgeBatch& batch,
@@ -60,6 +62,9 @@ class SqlStore final : public Store {
   // turns out dead before anything could have been committed.
   template <typename T, typename Body>
   Result<T> run(const CallContext& ctx, Body&& body);
+  // One DELETE statement in a transaction of its own; returns how many rows it removed.
+  Result<std::int64_t> delete_rows(Stmt statement, std::initializer_list<Param> params,
+                                   const CallContext& ctx);
 
   std::unique_ptr<Driver> driver_;
   Pool pool_;

@@ -107,6 +107,9 @@ class Store {
                                         const CallContext& ctx = {}) = 0;
   virtual Result<RevokeOutcome> revoke_token(std::string_view signature, std::string_view client_id,
                                              const CallContext& ctx = {}) = 0;
+  // Deletes every token issued to the client (which need not exist); returns how many.
+  virtual Result<std::int64_t> delete_client_tokens(std::string_view client_id,
+                                                    const CallContext& ctx = {}) = 0;
   // Deletes tokens with expires_at < now_unix_seconds; returns how many.
   virtual Result<std::int64_t> delete_expired_tokens(std::int64_t now_unix_seconds,
                                                      const CallContext& ctx = {}) = 0;

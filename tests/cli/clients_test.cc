@@ -126,6 +126,14 @@ TEST(ArgusClients, ListGetUpdateDelete) {
     EXPECT_EQ(api.seen()[1].method, "DELETE");
     EXPECT_EQ(api.seen()[1].target, "/admin/clients/c2");
   }
+  {
+    StubApi api(1, 204, "");
+    auto r = argus({"clients", "delete-tokens", "-e", api.url(), "c 1&x"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "c 1&x\n");
+    EXPECT_EQ(api.seen().at(0).method, "DELETE");
+    EXPECT_EQ(api.seen().at(0).target, "/admin/oauth2/tokens?client_id=c+1%26x");
+  }
 }
 
 TEST(ArgusClients, ApiErrorsAreOneLineAndExitOne) {

@@ -238,6 +238,27 @@ TEST(TokenApi, ClientCredentialsIntrospectAndRevoke) {
   EXPECT_FALSE(introspect(*h, "ory_at_unknown.token").at("active").as_bool());
 }
 
+TEST(TokenApi, DeletingAClientsTokensDeactivatesOnlyThose) {
+  START_HARNESS(h);
+  TestClient c = make_client(*h);
+  TestClient other = make_client(*h);
+  std::string first = get_token(*h, c), second = get_token(*h, c), kept = get_token(*h, other);
+  ASSERT_FALSE(first.empty() || second.empty() || kept.empty());
+  auto r = http_request(h->admin_port(), verb::delete_,
+                        "/admin/oauth2/tokens?client_id=" + form_encode(c.id));
+  EXPECT_EQ(r.status, 204u) << r.body;
+  EXPECT_TRUE(r.body.empty());
+  EXPECT_FALSE(introspect(*h, first).at("active").as_bool());
+  EXPECT_FALSE(introspect(*h, second).at("active").as_bool());
+  EXPECT_TRUE(introspect(*h, kept).at("active").as_bool());
+  // The client itself stays and can get a new token.
+  EXPECT_TRUE(introspect(*h, get_token(*h, c)).at("active").as_bool());
+  // Unknown clients have no tokens: nothing to delete, not an error (as Hydra).
+  EXPECT_EQ(
+      http_request(h->admin_port(), verb::delete_, "/admin/oauth2/tokens?client_id=nobody").status,
+      204u);
+}
+
 TEST(TokenApi, ClientAuthenticationFailures) {
   START_HARNESS(h);
   TestClient c = make_client(*h, {{"scope", "read"}});
@@ -387,6 +408,19 @@ TEST(BadInput, EveryCaseIsA4xxJsonErrorAndWritesNothing) {
        form_type, 400},
       {"introspect wrong content type", verb::post, "/admin/oauth2/introspect", "token=a",
        json_type, 400},
+      {"delete tokens without client_id", verb::delete_, "/admin/oauth2/tokens", "", {}, 400},
+      {"delete tokens, client_id duplicated",
+       verb::delete_,
+       "/admin/oauth2/tokens?client_id=a&client_id=b",
+       "",
+       {},
+       400},
+      {"delete tokens, malformed query",
+       verb::delete_,
+       "/admin/oauth2/tokens?client_id=%zz",
+       "",
+       {},
+       400},
       {"revoke without token", verb::post, "/oauth2/revoke", "", basic, 400},
       {"revoke unauthenticated", verb::post, "/oauth2/revoke", "token=x", form_type, 401},
       {"unknown path", verb::get, "/admin/nothing", "", {}, 404},

@@ -310,6 +310,22 @@ TEST_P(StoreTest, DuplicateTokenSignatureIsConflict) {
   EXPECT_EQ(store_->get_token("sig-d")->client_id, "c1");
 }
 
+TEST_P(StoreTest, DeleteClientTokensRemovesOnlyThatClientsTokens) {
+  ASSERT_TRUE(store_->create_client(sample_client("leaky")));
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(store_->insert_token(sample_token("leaky-" + std::to_string(i), "leaky")));
+  ASSERT_TRUE(store_->insert_token(sample_token("other-0", "other")));
+  auto removed = store_->delete_client_tokens("leaky");
+  ASSERT_TRUE(removed) << removed.error().message;
+  EXPECT_EQ(*removed, 3);
+  EXPECT_EQ(store_->get_token("leaky-1").error().code, Error::Code::not_found);
+  EXPECT_TRUE(store_->get_token("other-0"));
+  EXPECT_TRUE(store_->get_client("leaky"));  // the client stays
+  EXPECT_EQ(*store_->delete_client_tokens("leaky"), 0);
+  EXPECT_EQ(*store_->delete_client_tokens("no-such-client' OR '1'='1"), 0);
+  EXPECT_TRUE(store_->get_token("other-0"));
+}
+
 TEST_P(StoreTest, DeleteExpiredTokensRemovesExactlyTheExpired) {
   for (int i = 0; i < 5; ++i) {
     auto t = sample_token("exp-" + std::to_string(i), "c");

@@ -2,8 +2,8 @@
 // against a real `argus serve all` on loopback: the SDK's requests (paths, methods, encodings,
 // authentication) must be the ones argus answers, and argus's answers must carry the fields the
 // SDK's users read. Covers the client CRUD, pagination, the client-credentials grant,
-// introspection, revocation, the metadata endpoints and the error bodies, and checks that
-// nothing argus logged contains a secret or token it handled.
+// introspection, revocation (one token, and all of a client's), the metadata endpoints and the
+// error bodies, and checks that nothing argus logged contains a secret or token it handled.
 //
 // Usage: node hydra_sdk.test.js PATH/TO/argus
 'use strict';
@@ -211,6 +211,20 @@ test('client credentials, introspection and revocation', async () => {
   assert.equal(revoked.status, 200);
   const after = (await admin().introspectOAuth2Token({ token: token.access_token })).data;
   assert.deepEqual(after, { active: false });
+
+  // Every token of the client at once, from the admin API.
+  const more = [];
+  for (let i = 0; i < 2; i++) {
+    const t = (await asClient(id, secret).oauth2TokenExchange({ grantType: 'client_credentials' }))
+      .data.access_token;
+    secrets.add(t);
+    more.push(t);
+  }
+  const wiped = await admin().deleteOAuth2Token({ clientId: id });
+  assert.equal(wiped.status, 204);
+  for (const t of more) {
+    assert.equal((await admin().introspectOAuth2Token({ token: t })).data.active, false);
+  }
 });
 
 test('errors come back as RFC 6749 JSON the SDK can read', async () => {
