@@ -8,8 +8,8 @@ namespace argus::cli {
 
 int run(int argc, const char* const* argv) {
   CLI::App app{
-      "argus: an OAuth2 and OpenID Connect server compatible with Ory Hydra's API and "
-      "configuration, traced end to end.",
+      "argus: an OAuth2 server for machine-to-machine clients that speaks Ory Hydra's client "
+      "and token APIs and configuration, traced end to end.",
       "argus"};
   app.require_subcommand(1);
   app.fallthrough(false);
