@@ -1,5 +1,8 @@
-// Shared helpers for the API tests: admin/public calls and trace inspection.
+// Shared helpers for the API tests: admin/public calls, test clients and tokens, and trace
+// inspection.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -23,6 +26,45 @@ inline HttpResult post_form(std::uint16_t port, const std::string& target, const
                             Headers headers = {}) {
   headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   return http_request(port, boost::beast::http::verb::post, target, body, headers);
+}
+
+// A client with the client-credentials grant (plus `extra` fields), its secret remembered.
+struct TestClient {
+  std::string id;
+  std::string secret;
+};
+
+inline TestClient make_client(Harness& h, boost::json::object extra = {}) {
+  TestClient c{unique_id("client"), ""};
+  c.secret = "s3cret-" + c.id;
+  remember_secret(c.secret);
+  extra["client_id"] = c.id;
+  extra["client_secret"] = c.secret;
+  if (!extra.contains("grant_types"))
+    extra["grant_types"] = boost::json::array{"client_credentials"};
+  auto r = post_json(h.admin_port(), "/admin/clients", extra);
+  EXPECT_EQ(r.status, 201u) << r.body;
+  return c;
+}
+
+inline std::string get_token(Harness& h, const TestClient& c, const std::string& extra = "") {
+  auto r = post_form(h.public_port(), "/oauth2/token", "grant_type=client_credentials" + extra,
+                     {{"Authorization", basic_auth(c.id, c.secret)}});
+  EXPECT_EQ(r.status, 200u) << r.body;
+  remember_secret(basic_auth(c.id, c.secret).substr(6));
+  if (r.status != 200) return "";
+  std::string token(r.json().at("access_token").as_string());
+  remember_secret(token);
+  return token;
+}
+
+inline boost::json::object introspect(Harness& h, const std::string& token,
+                                      const std::string& extra = "") {
+  auto r =
+      post_form(h.admin_port(), "/admin/oauth2/introspect", "token=" + form_encode(token) + extra);
+  EXPECT_EQ(r.status, 200u) << r.body;
+  auto v = r.json();
+  return v.is_object() ? v.as_object() : boost::json::object();
 }
 
 inline const argus::trace::AttributeValue* attr(const argus::trace::SpanData& s,

@@ -24,42 +24,6 @@ std::string error_of(const HttpResult& r) {
              : "";
 }
 
-struct TestClient {
-  std::string id;
-  std::string secret;
-};
-
-TestClient make_client(Harness& h, json::object extra = {}) {
-  TestClient c{unique_id("client"), ""};
-  c.secret = "s3cret-" + c.id;
-  remember_secret(c.secret);
-  extra["client_id"] = c.id;
-  extra["client_secret"] = c.secret;
-  if (!extra.contains("grant_types")) extra["grant_types"] = json::array{"client_credentials"};
-  auto r = post_json(h.admin_port(), "/admin/clients", extra);
-  EXPECT_EQ(r.status, 201u) << r.body;
-  return c;
-}
-
-std::string get_token(Harness& h, const TestClient& c, const std::string& extra = "") {
-  auto r = post_form(h.public_port(), "/oauth2/token", "grant_type=client_credentials" + extra,
-                     {{"Authorization", basic_auth(c.id, c.secret)}});
-  EXPECT_EQ(r.status, 200u) << r.body;
-  remember_secret(basic_auth(c.id, c.secret).substr(6));
-  if (r.status != 200) return "";
-  std::string token(r.json().at("access_token").as_string());
-  remember_secret(token);
-  return token;
-}
-
-json::object introspect(Harness& h, const std::string& token, const std::string& extra = "") {
-  auto r =
-      post_form(h.admin_port(), "/admin/oauth2/introspect", "token=" + form_encode(token) + extra);
-  EXPECT_EQ(r.status, 200u) << r.body;
-  auto v = r.json();
-  return v.is_object() ? v.as_object() : json::object();
-}
-
 // The Location header is a usable path: an id with reserved characters is percent-encoded, and
 // following it reaches the client.
 TEST(ClientsApi, LocationPercentEncodesTheId) {
