@@ -9,7 +9,7 @@ build_pkgs=(build-essential cmake ninja-build pkg-config ccache
   libssl-dev libcrypt-dev zlib1g-dev libsqlite3-dev libpq-dev libmariadb-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
-test_pkgs=(clang-14 libclang-rt-14-dev postgresql mariadb-server curl openssl)
+test_pkgs=(clang-14 libclang-rt-14-dev postgresql mariadb-server curl openssl python3 python3-yaml)
 bench_pkgs=(hey wrk)
 
 pkgs=("${build_pkgs[@]}")
