@@ -1,5 +1,6 @@
-// `argus clients create|get|list|update|delete` (admin API) and `argus token client` (public
-// API, client credentials grant), like Hydra's CLI: --endpoint, output as a table or JSON.
+// `argus clients create|get|list|update|delete|delete-tokens` (admin API) and
+// `argus token client` (public API, client credentials grant), like Hydra's CLI: --endpoint,
+// output as a table or JSON.
 #include <boost/json.hpp>
 #include <functional>
 #include <iostream>
