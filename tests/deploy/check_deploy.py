@@ -11,6 +11,7 @@
 
 Usage: check_deploy.py PATH/TO/argus REPO_ROOT
 """
+import itertools
 import json
 import os
 import pathlib
@@ -98,8 +99,7 @@ def endpoint_host(config):
 def is_command_line(words):
     """The words before the first option reach a command that needs no further subcommand, and
     a positional with a fixed set of values (serve's MODE) gets one of them."""
-    plain = [w for w in words[: next((i for i, w in enumerate(words) if w.startswith("-")),
-                                     len(words))]]
+    plain = list(itertools.takewhile(lambda w: not w.startswith("-"), words))
     r = subprocess.run([argus, *plain, "--help"], capture_output=True, text=True)
     usage = re.search(r"^Usage: (.*)$", r.stdout, re.M)
     if r.returncode != 0 or not usage or usage.group(1).endswith("SUBCOMMAND"):

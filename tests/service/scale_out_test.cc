@@ -11,7 +11,7 @@ namespace argus::service_test {
 namespace {
 using boost::beast::http::verb;
 
-// A second service on the first one's database; null (and the test skipped) on memory.
+// A second service on the first one's database; null (and the test failed) if it cannot start.
 std::unique_ptr<Harness> second_instance(const Harness& first, HarnessOptions options = {}) {
   options.dsn = first.dsn();
   return Harness::start(options);

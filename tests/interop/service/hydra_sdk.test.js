@@ -209,8 +209,8 @@ test('client credentials, introspection and revocation', async () => {
 
   const revoked = await asClient(id, secret).revokeOAuth2Token({ token: token.access_token });
   assert.equal(revoked.status, 200);
-  const after = (await admin().introspectOAuth2Token({ token: token.access_token })).data;
-  assert.deepEqual(after, { active: false });
+  const revokedInfo = (await admin().introspectOAuth2Token({ token: token.access_token })).data;
+  assert.deepEqual(revokedInfo, { active: false });
 
   // Every token of the client at once, from the admin API.
   const more = [];
