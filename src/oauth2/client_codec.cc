@@ -2,11 +2,12 @@
 
 #include <openssl/rand.h>
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
 #include <set>
+
+#include "oauth2/json_parse.h"
 
 namespace argus::oauth2 {
 namespace json = boost::json;
@@ -158,7 +159,7 @@ std::string new_client_id() {
 
 std::variant<ClientInput, ParseError> parse_client(std::string_view body) {
   boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
+  json::value v = parse_json(body, ec);
   if (ec)
     return ParseError{"invalid_request",
                       "The request body is not valid JSON (" + ec.message() + ")."};
@@ -327,7 +328,7 @@ void append_metadata(std::string& out, const std::string& metadata) {
     return;
   }
   boost::system::error_code ec;
-  json::value meta = json::parse(metadata, ec);
+  json::value meta = parse_json(metadata, ec);
   out.append(!ec && meta.is_object() ? json::serialize(meta) : std::string("{}"));
 }
 
@@ -364,7 +365,7 @@ json::object client_to_json(const Client& c, const std::optional<std::string>& s
   std::string text;
   append_client_json(text, c, secret);
   boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
+  json::value v = parse_json(text, ec);
   return !ec && v.is_object() ? std::move(v.as_object()) : json::object();
 }
 

@@ -1,7 +1,7 @@
 // Hydra's client management API: create, list (paginated, filtered), get, replace, JSON-Patch
 // and delete. Secrets are hashed with bcrypt before anything is stored and are returned only in
 // the response that set them.
-#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <charconv>
@@ -9,6 +9,7 @@
 #include "oauth2/api.h"
 #include "oauth2/client_codec.h"
 #include "oauth2/form.h"
+#include "oauth2/json_parse.h"
 #include "oauth2/json_patch.h"
 
 namespace argus::oauth2 {
@@ -159,7 +160,7 @@ Response put_client(ApiContext& api, Request& req) {
 Response patch_client(ApiContext& api, Request& req) {
   if (auto bad = check_json_type(req, true)) return *bad;
   boost::system::error_code ec;
-  json::value patch = json::parse(req.raw.body(), ec);
+  json::value patch = parse_json(req.raw.body(), ec);
   if (ec) return json_error(400, "invalid_request", "The request body is not valid JSON.");
   auto existing = api.store->get_client(req.param("id"), call_context(req));
   if (!existing) return store_error(existing.error());
