@@ -11,7 +11,8 @@ scripts/deps.sh test
 gen=""; command -v ninja >/dev/null && gen="-G Ninja"
 CXX=clang++-14 cmake -S fuzz -B "$build" $gen -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$build" -j "$(nproc)"
-targets=(fuzz_tracecontext fuzz_baggage fuzz_b3 fuzz_jaeger fuzz_composite)
+targets=(fuzz_tracecontext fuzz_baggage fuzz_b3 fuzz_jaeger fuzz_composite fuzz_api fuzz_client_json
+  fuzz_json_patch fuzz_form fuzz_dsn)
 if [[ -n "${FUZZ_TARGETS:-}" ]]; then read -r -a targets <<<"$FUZZ_TARGETS"; fi
 status=0
 for t in "${targets[@]}"; do

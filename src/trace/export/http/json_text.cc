@@ -15,13 +15,14 @@ constexpr auto kEscape = [] {
     char v[256]{};
   } t;
   for (int c = 0; c < 0x20; ++c) t.v[c] = 'u';
-  t.v['\b'] = 'b';
-  t.v['\f'] = 'f';
-  t.v['\n'] = 'n';
-  t.v['\r'] = 'r';
-  t.v['\t'] = 't';
-  t.v['"'] = '"';
-  t.v['\\'] = '\\';
+  auto set = [&t](unsigned char c, char escape) { t.v[c] = escape; };
+  set('\b', 'b');
+  set('\f', 'f');
+  set('\n', 'n');
+  set('\r', 'r');
+  set('\t', 't');
+  set('"', '"');
+  set('\\', '\\');
   return t;
 }();
 }  // namespace
