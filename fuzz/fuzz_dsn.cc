@@ -4,6 +4,7 @@
 // password would flag coincidences ("u:***@" can spell a password), so the check compares the
 // output with the output for another password instead.
 #include <cctype>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -56,16 +57,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // What is shown of a DSN must not depend on its password: for the same DSN with another
   // password, the error or the masked text reads the same.
   const std::string other = with_other_password(text, password_range(text));
+  std::optional<Result<Dsn>> other_dsn;
+  if (!other.empty()) other_dsn = parse_dsn(other);
   if (!dsn) {
     check(dsn.error().code == Error::Code::invalid, "a bad DSN is invalid, not a failure");
     check(!dsn.error().message.empty(), "the error says why");
-    if (auto other_dsn = other.empty() ? dsn : parse_dsn(other); !other_dsn) {
-      check(dsn.error().message == other_dsn.error().message, "a parse error hides the password");
+    if (other_dsn && !*other_dsn) {
+      check(dsn.error().message == other_dsn->error().message, "a parse error hides the password");
     }
     return 0;
   }
-  if (auto other_dsn = other.empty() ? dsn : parse_dsn(other);
-      other_dsn && other_dsn->password != dsn->password) {
+  if (other_dsn && *other_dsn && (*other_dsn)->password != dsn->password) {
     check(argus::config::mask_dsn(text) == argus::config::mask_dsn(other),
           "the masked DSN hides the password");
   }

@@ -9,6 +9,8 @@
 
 namespace {
 
+// Written here rather than calling store::valid_utf8: the oracle must not share the code it
+// checks.
 bool clean_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {

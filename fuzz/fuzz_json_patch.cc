@@ -14,29 +14,29 @@ namespace {
 namespace json = boost::json;
 using argus::fuzz::check;
 
-const json::value* at(const json::value& document, const json::value* pointer) {
-  if (pointer == nullptr || !pointer->is_string()) return nullptr;
-  const json::string& text = pointer->get_string();
-  if (text.ends_with("/-")) return nullptr;  // "the end of the array": nothing to look up
+const json::value* at(const json::value& document, json::string_view pointer) {
   boost::system::error_code ec;
-  return document.find_pointer(text, ec);
+  return document.find_pointer(pointer, ec);
 }
 
 // `op` applied to `before` gave `after`.
 void check_applied(const json::value& before, const json::value& after, const json::object& op) {
   const json::value* kind = op.if_contains("op");
   if (kind == nullptr || !kind->is_string()) return;
-  const json::value* path = op.if_contains("path");
-  const json::value* target = at(after, path);
   if (*kind == "test") return check(after == before, "test changes nothing");
+  const json::value* path = op.if_contains("path");
+  check(path != nullptr && path->is_string(), "an applied operation has a path");
+  // "/-" names the end of an array: there is nothing at it to look up afterwards.
+  if (path->get_string().ends_with("/-")) return;
+  const json::value* target = at(after, path->get_string());
   if (*kind == "add" || *kind == "replace") {
-    if (path != nullptr && path->is_string() && path->get_string().ends_with("/-")) return;
     const json::value* value = op.if_contains("value");
     check(target != nullptr && value != nullptr && *target == *value, "the value is at path");
   }
   if (*kind == "copy" || *kind == "move") {
-    const json::value* source = at(before, op.if_contains("from"));
-    if (path != nullptr && path->is_string() && path->get_string().ends_with("/-")) return;
+    const json::value* from = op.if_contains("from");
+    const json::value* source =
+        from != nullptr && from->is_string() ? at(before, from->get_string()) : nullptr;
     check(target != nullptr && source != nullptr && *target == *source, "from's value is at path");
   }
 }
