@@ -3,7 +3,8 @@
 # endpoints Hydra published figures for (2-CPU machine), ours printed beside theirs; the bcrypt
 # bound for the client-credentials grant (cores / one bcrypt comparison at cost 8, measured here);
 # tracing overhead on get-client (wrk, tracing at 100% to a loopback OTLP sink vs tracing off);
-# idle and peak RSS; hey's own ceiling on this machine (a zero-work loopback server);
+# idle and peak RSS; hey's own ceiling on this machine (a zero-work loopback server), and the CPU
+# per request that argus, that server and hey each spend under hey (hey shares their cores);
 # serve.idle_poll off and at its default under hey; and serve.io_batching off and on with argus
 # on a core of its own and wrk on the other. Memory DSN, bcrypt cost 8. A hey run of 10,000
 # requests lasts a fifth of a second and wrk's runs share the machine with argus, so each figure
@@ -79,10 +80,13 @@ stop_argus() {
   fi
 }
 rss_kb() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
-# Requests/s, or "fail" when any response was not 2xx (an error path is not a benchmark).
+# Requests/s; any response that was not 2xx is reported (an error path is not a benchmark).
+# hey's CPU time (user + system seconds) is appended to $work/hey.cpu.
 hey_rps() {
-  local out
-  out=$(hey "$@")
+  local out TIMEFORMAT='%3U %3S'
+  { time hey "$@" >"$work/hey.out"; } 2>"$work/hey.time"
+  out=$(<"$work/hey.out")
+  tail -n 1 "$work/hey.time" | awk '{print $1 + $2}' >>"$work/hey.cpu"
   if awk '/Status code distribution/ {s=1; next} s && /\[[0-9]+\]/ {gsub(/[\[\]]/, "", $1); if ($1 !~ /^2/) bad=1} END {exit !bad}' <<<"$out"; then
     echo "service bench: non-2xx responses for: hey $*" >&2
     awk '/Status code distribution/,/^$/' <<<"$out" >&2
@@ -94,6 +98,22 @@ median3() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
 # The middle of an odd number of values.
 median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
 hey_median() { median3 "$(hey_rps "$@")" "$(hey_rps "$@")" "$(hey_rps "$@")"; }
+# CPU time of a process so far, in clock ticks (user + system).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks_per_s=$(getconf CLK_TCK)
+# hey_median against server process $1 (the other arguments are hey's); sets `rps` and the CPU
+# per request, in microseconds, of the server (`server_us`) and of hey (`hey_us`): where the two
+# cores go under Ory's method, since hey shares them.
+hey_median_cpu() {
+  local pid=$1 t0
+  shift
+  : >"$work/hey.cpu"
+  t0=$(cpu_ticks "$pid")
+  rps=$(hey_median "$@")
+  server_us=$(awk -v d="$(( $(cpu_ticks "$pid") - t0 ))" -v hz="$ticks_per_s" -v n="$n" \
+    'BEGIN {printf "%.1f", d / hz * 1e6 / (3 * n)}')
+  hey_us=$(awk -v n="$n" '{s += $1} END {printf "%.1f", s * 1e6 / (3 * n)}' "$work/hey.cpu")
+}
 create_client() {
   curl -sf -X POST "http://127.0.0.1:$admin/admin/clients" -H 'Content-Type: application/json' \
     -d "{\"client_id\":\"$client_id\",\"client_secret\":\"$client_secret\",\"grant_types\":[\"client_credentials\"],\"scope\":\"read\"}" >/dev/null
@@ -132,7 +152,8 @@ basic=$(printf '%s:%s' "$client_id" "$client_secret" | base64 -w0)
 cc=$(hey_rps -n "$n" -c 100 -m POST -T application/x-www-form-urlencoded \
   -H "Authorization: Basic $basic" -d grant_type=client_credentials "http://127.0.0.1:$public/oauth2/token")
 list=$(hey_median -n "$n" -c 100 "http://127.0.0.1:$admin/admin/clients")
-get=$(hey_median -n "$n" -c 100 "http://127.0.0.1:$admin/admin/clients/$client_id")
+hey_median_cpu "$argus_pid" -n "$n" -c 100 "http://127.0.0.1:$admin/admin/clients/$client_id"
+get=$rps get_argus_us=$server_us get_hey_us=$hey_us
 get_url="http://127.0.0.1:$admin/admin/clients/$client_id"
 wrk_on_runs=("$(wrk_rps -t2 -c100 -d"$wrk_seconds"s "$get_url")")
 peak_rss=$(rss_kb "$argus_pid" VmHWM)
@@ -144,7 +165,8 @@ zero_port=$(free_port)
 zero_pid=$!
 pids+=("$zero_pid")
 wait_port "$zero_port"
-ceiling=$(hey_median -n "$n" -c 100 "http://127.0.0.1:$zero_port/admin/clients/$client_id")
+hey_median_cpu "$zero_pid" -n "$n" -c 100 "http://127.0.0.1:$zero_port/admin/clients/$client_id"
+ceiling=$rps zero_server_us=$server_us zero_hey_us=$hey_us
 kill "$zero_pid"
 
 # Tracing off and on alternate, each on a fresh process holding the same client.
@@ -199,23 +221,29 @@ wrk_off=$(median "${wrk_off_runs[@]}")
 
 python3 - "$intro" "$cc" "$list" "$get" "$bcrypt_ms" "$cores" "$wrk_on" "$wrk_off" \
   "$idle_rss" "$peak_rss" "$ceiling" "$pinned_off_median" "$pinned_on_median" \
-  "$idle_off" "$idle_on" "$spans_exported" "$spans_dropped" <<'PY'
+  "$idle_off" "$idle_on" "$spans_exported" "$spans_dropped" \
+  "$get_argus_us" "$get_hey_us" "$zero_server_us" "$zero_hey_us" <<'PY'
 import sys
 (intro, cc, lst, get, bcrypt_ms, cores, on, off, idle, peak, ceiling, p_off, p_on, poll_off,
- poll_on, exported, dropped) = sys.argv[1:]
+ poll_on, exported, dropped, get_argus_us, get_hey_us, zero_us, zero_hey_us) = sys.argv[1:]
 f = lambda s: float(s or 0)
 bound = int(cores) / (f(bcrypt_ms) / 1000)
+hydra_get = 17068
 print()
 print(f"{'service, median of 3 (memory DSN, bcrypt 8, OTLP at 100%)':62} {'argus':>10} {'Hydra':>8} {'ratio':>7} target")
 rows = [("token introspection", intro, 5109, "3x Hydra"),
         ("client credentials grant", cc, 513, f"90% of bcrypt bound {bound:,.0f}"),
         ("list clients", lst, 15025, "3x Hydra"),
-        ("get client", get, 17068, "3x Hydra")]
+        ("get client", get, hydra_get, "3x Hydra")]
 for name, ours, theirs, target in rows:
     print(f"{name:62} {f(ours):10,.0f} {theirs:8,} {f(ours)/theirs:6.2f}x {target}")
 share = lambda x: f"{f(x) / f(ceiling) * 100:.0f}%" if f(ceiling) else "n/a"
 print(f"{'hey ceiling: zero-work loopback server (~400-byte JSON)':62} {f(ceiling):10,.0f} {'':8} {'':7} "
       f"load generator's own limit; list at {share(lst)}, get at {share(get)} of it")
+# What Ory's method leaves the server: hey runs on the same cores.
+budget = int(cores) * 1e6 / (3 * hydra_get)
+print(f"{'CPU us per request under hey: get client (argus / hey)':62} {f(get_argus_us):10.1f} {f(get_hey_us):8.1f} {'':7} "
+      f"zero-work server {f(zero_us):.1f} / hey {f(zero_hey_us):.1f}; {cores} cores at 3x Hydra give {budget:.1f} in all")
 print(f"{'bcrypt compare, cost 8 (ms); bound = cores / time':62} {f(bcrypt_ms):10.2f} {'':8} {'':7} cores={cores} bound={bound:,.0f} req/s; cc at {f(cc)/bound*100:.0f}% of bound")
 overhead = (1 - f(on) / f(off)) * 100 if f(off) else float('nan')
 print(f"{'get client, wrk -t2 -c100 median of 5, tracing 100% / off':62} {f(on):10,.0f} {f(off):8,.0f} {'':7} overhead {overhead:.1f}% (target <= 5%)")
