@@ -30,8 +30,8 @@ TEST_P(ServiceInterop, JoinsTraceInjectedByOpenTelemetryJs) {
     if (!HasFailure()) GTEST_SKIP() << Harness::skip_reason;
     return;
   }
-  std::string out = run_node("node " ARGUS_INTEROP_SCRIPT " " + std::to_string(h->admin_port()) +
-                             " " + GetParam());
+  std::string out = run_node(ARGUS_NODE " " ARGUS_INTEROP_SCRIPT " " +
+                             std::to_string(h->admin_port()) + " " + GetParam());
   boost::system::error_code ec;
   auto v = boost::json::parse(out, ec);
   ASSERT_FALSE(ec) << "node printed: " << out;

@@ -17,8 +17,14 @@ std::unique_ptr<Harness> second_instance(const Harness& first, HarnessOptions op
   return Harness::start(options);
 }
 
-TEST(ScaleOut, InstancesOnOneDatabaseShareClientsTokensAndRevocations) {
-  if (Harness::backend_name() == "memory") GTEST_SKIP() << "a memory database is per process";
+class ScaleOut : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (Harness::backend_name() == "memory") GTEST_SKIP() << "a memory database is per process";
+  }
+};
+
+TEST_F(ScaleOut, InstancesOnOneDatabaseShareClientsTokensAndRevocations) {
   START_HARNESS(a);
   auto b = second_instance(*a);
   ASSERT_NE(b, nullptr);
@@ -52,8 +58,7 @@ TEST(ScaleOut, InstancesOnOneDatabaseShareClientsTokensAndRevocations) {
   EXPECT_EQ(http_request(b->admin_port(), verb::get, "/admin/clients/" + c.id).status, 404u);
 }
 
-TEST(ScaleOut, AnInstanceWithAnotherSystemSecretAcceptsNoneOfTheTokens) {
-  if (Harness::backend_name() == "memory") GTEST_SKIP() << "a memory database is per process";
+TEST_F(ScaleOut, AnInstanceWithAnotherSystemSecretAcceptsNoneOfTheTokens) {
   START_HARNESS(a);
   HarnessOptions other;
   other.secrets = {"another-system-secret-32-chars!!"};
