@@ -6,6 +6,34 @@
 namespace argus::http {
 namespace trace = argus::trace;
 
+namespace {
+
+// Request paths and driver messages are bytes; a log line is UTF-8 text (JSON requires it).
+// Invalid sequences become U+FFFD, as they do in span attributes.
+std::string_view utf8_text(std::string_view in, std::string& storage) {
+  bool ascii = true;
+  for (unsigned char c : in) ascii = ascii && c < 0x80;
+  if (ascii) return in;
+  trace::assign_utf8_copy(storage, in, in.size() * 3);  // each invalid byte may become 3
+  return storage;
+}
+
+}  // namespace
+
+void log_message(const LogSwitch& log, spdlog::level::level_enum level, std::string_view msg) {
+  const LogOutput& out = log.current();
+  if (!out.logger->should_log(level)) return;
+  std::string storage;
+  std::string_view text = utf8_text(msg, storage);
+  if (!out.json) {
+    out.logger->log(level, "{}", text);
+    return;
+  }
+  // The logger's JSON pattern supplies the braces, time and level around the field.
+  std::string field = "\"msg\":" + boost::json::serialize(boost::json::string_view(text));
+  out.logger->log(level, "{}", field);
+}
+
 // A linear scan rather than Beast's keyed lookup: the propagators ask for about ten names per
 // request that carries trace headers (contains_any turns the others away in one pass), and a
 // request carries few headers, most of which differ from the name in length.
@@ -177,12 +205,14 @@ void Exchange::finish(unsigned status) noexcept {
   double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
   std::string_view method = sv(request_.method_string());
+  std::string path_storage;
+  std::string_view path = utf8_text(path_, path_storage);
   try {
     if (out.json) {
       boost::json::object o;
       o["msg"] = "request";
       o["http.method"] = method;
-      o["url.path"] = path_;
+      o["url.path"] = path;
       o["http.status_code"] = status;
       o["duration_ms"] = ms;
       o["client.address"] = connection_.client_address;
@@ -192,7 +222,7 @@ void Exchange::finish(unsigned status) noexcept {
       std::string fields = boost::json::serialize(o);
       out.logger->log(level, "{}", std::string_view(fields).substr(1, fields.size() - 2));
     } else {
-      out.logger->log(level, "{} {} {} {:.3f}ms client={} trace_id={} span_id={}", method, path_,
+      out.logger->log(level, "{} {} {} {:.3f}ms client={} trace_id={} span_id={}", method, path,
                       status, ms, connection_.client_address, std::string_view(trace_id, 32),
                       std::string_view(span_id, 16));
     }

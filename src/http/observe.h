@@ -50,6 +50,10 @@ class LogSwitch {
   std::atomic<const LogOutput*> current_;
 };
 
+// Writes `msg` as a line of the log's current format: in JSON, as the "msg" field (escaped, and
+// made valid UTF-8, so a driver's multi-line error or a stray byte cannot break the line).
+void log_message(const LogSwitch& log, spdlog::level::level_enum level, std::string_view msg);
+
 struct ObserveOptions {
   argus::trace::Tracer* tracer = nullptr;  // null: no tracing
   const argus::trace::Propagator* propagator = nullptr;

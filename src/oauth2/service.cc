@@ -89,22 +89,6 @@ std::shared_ptr<http::LogSwitch> make_log(std::shared_ptr<spdlog::sinks::sink> s
   return log;
 }
 
-// A log message that is valid in both formats (a JSON fragment in JSON mode).
-void log_message(const http::LogSwitch& log, spdlog::level::level_enum level,
-                 std::string_view msg) {
-  const http::LogOutput& out = log.current();
-  if (out.json) {
-    std::string escaped;
-    for (char c : msg) {
-      if (c == '"' || c == '\\') escaped += '\\';
-      escaped += c;
-    }
-    out.logger->log(level, "\"msg\":\"{}\"", escaped);
-  } else {
-    out.logger->log(level, "{}", msg);
-  }
-}
-
 std::string normalized_issuer(const std::string& issuer) {
   std::string out = issuer.empty() ? "http://localhost:4444/" : issuer;
   if (out.back() != '/') out += '/';
@@ -122,9 +106,9 @@ trace::Expected<std::unique_ptr<ApiContext>> make_api(const argus::config::Confi
     std::string ephemeral;
     if (!random_base64url(32, ephemeral)) return Error{Error::Code::internal, "CSPRNG failure"};
     secrets.push_back(std::move(ephemeral));
-    log_message(log, spdlog::level::warn,
-                "secrets.system is not set: using a random secret; tokens will not survive a "
-                "restart");
+    http::log_message(log, spdlog::level::warn,
+                      "secrets.system is not set: using a random secret; tokens will not survive a "
+                      "restart");
   }
   auto codec = TokenCodec::create(std::move(secrets));
   if (!codec) return codec.error();
@@ -152,12 +136,13 @@ void purge_once(Service::Impl& impl) {
   options.cancel = &impl.purge.cancel;
   auto report = argus::store::purge_expired_tokens(*impl.store, options);
   if (report.error) {
-    log_message(*impl.log, spdlog::level::warn,
-                "token purge failed after deleting " + std::to_string(report.deleted) +
-                    " expired token(s): " + report.error->message);
+    http::log_message(*impl.log, spdlog::level::warn,
+                      "token purge failed after deleting " + std::to_string(report.deleted) +
+                          " expired token(s): " + report.error->message);
   } else if (report.deleted > 0) {
-    log_message(*impl.log, spdlog::level::info,
-                "token purge deleted " + std::to_string(report.deleted) + " expired token(s)");
+    http::log_message(
+        *impl.log, spdlog::level::info,
+        "token purge deleted " + std::to_string(report.deleted) + " expired token(s)");
   }
 }
 
@@ -264,7 +249,7 @@ std::uint16_t Service::admin_port() const {
 }
 
 void Service::run() {
-  log_message(*impl_->log, spdlog::level::info, "serving");
+  http::log_message(*impl_->log, spdlog::level::info, "serving");
   start_purge_loop(*impl_);
   impl_->server->run();
   stop_purge_loop(*impl_);

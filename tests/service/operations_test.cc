@@ -75,6 +75,32 @@ TEST(ServiceLive, LogFormatAndLevelSwitchWithoutRestart) {
   EXPECT_FALSE(is_json_object(back)) << back;
 }
 
+// A request path is bytes; the JSON log line stays JSON (invalid UTF-8 becomes U+FFFD, as in
+// the span) and shows the path's quotes and backslashes escaped.
+TEST(ServiceLive, JsonRequestLinesStayJsonWhateverThePathHolds) {
+  HarnessOptions options;
+  options.log_format = "json";
+  START_HARNESS(h, options);
+  std::string id = unique_id("bytes");
+  std::string raw =
+      "GET /admin/clients/" + id + "\xff\xfe HTTP/1.1\r\nHost: x\r\n" + "Connection: close\r\n\r\n";
+  std::string reply = raw_exchange(h->admin_port(), raw, 5s);
+  EXPECT_NE(reply.find(" 400 "), std::string::npos) << reply;
+  std::string quoted = "/admin/clients/" + id + "-a\"b\\";
+  EXPECT_EQ(http_request(h->admin_port(), verb::get, quoted).status, 404u);
+  h->stop_and_join();
+
+  std::string logs = h->logs();
+  std::string line = line_for(logs, id + "\xef\xbf\xbd\xef\xbf\xbd");
+  ASSERT_NE(line, "") << logs;
+  ASSERT_TRUE(is_json_object(line)) << line;
+  EXPECT_EQ(boost::json::parse(line).at("url.path").as_string(),
+            "/admin/clients/" + id + "\xef\xbf\xbd\xef\xbf\xbd");
+  line = line_for(logs, id + "-a");
+  ASSERT_TRUE(is_json_object(line)) << line;
+  EXPECT_EQ(boost::json::parse(line).at("url.path").as_string(), quoted);
+}
+
 TEST(ServicePurge, PeriodicPurgeDeletesExpiredTokens) {
   if (Harness::backend_name() == "memory") GTEST_SKIP() << "needs a database a test can share";
   HarnessOptions options;
