@@ -12,7 +12,6 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/live_config.h"
-#include "cli/logging.h"
 #include "cli/tracing_setup.h"
 #include "config/render.h"
 #include "config/schema.h"
@@ -61,10 +60,7 @@ int run_service(const config::LoadOptions& options, config::Loaded loaded, Traci
             << svc.admin_port()
             << "); tracing: " << (c.tracing.provider.empty() ? "off" : c.tracing.provider) << "\n";
   LiveConfig live(options, std::move(loaded), &tracing);
-  live.on_live_change = [&svc](const config::Config& now) {
-    apply_log_settings(now.log);
-    svc.apply_live_settings(now);
-  };
+  live.on_live_change = [&svc](const config::Config& now) { svc.apply_live_settings(now); };
   std::thread signal_thread([&] {
     while (true) {
       int sig = 0;
@@ -97,7 +93,6 @@ int run_serve(const ServeArgs& args) {
   if (!result.ok()) return report_config_errors(result.errors, std::cerr);
   report_warnings(result.loaded->warnings, std::cerr);
   const config::Config& c = result.loaded->config;
-  apply_log_settings(c.log);
   return run_traced(c.tracing, [&](TracingRuntime& tracing) {
 #if ARGUS_HAVE_SERVICE
     return run_service(options, std::move(*result.loaded), tracing, args.mode, signals);

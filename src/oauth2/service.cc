@@ -73,6 +73,13 @@ class PatternSink final : public spdlog::sinks::sink {
   spdlog::pattern_formatter formatter_;  // without end of line: the target adds it
 };
 
+// Ory's log.level names on spdlog's levels. spdlog's own from_str turns "fatal" and "panic",
+// which it does not know, into "off".
+spdlog::level::level_enum log_level(const std::string& name) {
+  if (name == "fatal" || name == "panic") return spdlog::level::critical;
+  return spdlog::level::from_str(name);  // trace, debug, info, warn, warning, error
+}
+
 // One logger per format over the same sink; the switch picks the one log.format names.
 std::shared_ptr<http::LogSwitch> make_log(std::shared_ptr<spdlog::sinks::sink> sink,
                                           const argus::config::LogSettings& settings) {
@@ -85,7 +92,7 @@ std::shared_ptr<http::LogSwitch> make_log(std::shared_ptr<spdlog::sinks::sink> s
     return http::LogOutput{std::move(logger), json};
   };
   auto log = std::make_shared<http::LogSwitch>(make(false), make(true), is_json(settings.format));
-  log->set_level(spdlog::level::from_str(settings.level));
+  log->set_level(log_level(settings.level));
   return log;
 }
 
@@ -260,7 +267,7 @@ void Service::stop() {
 }
 
 void Service::apply_live_settings(const argus::config::Config& config) {
-  impl_->log->set_level(spdlog::level::from_str(config.log.level));
+  impl_->log->set_level(log_level(config.log.level));
   impl_->log->use_json(is_json(config.log.format));
 }
 
