@@ -3,22 +3,10 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "http/utf8_text.h"
+
 namespace argus::http {
 namespace trace = argus::trace;
-
-namespace {
-
-// Request paths and driver messages are bytes; a log line is UTF-8 text (JSON requires it).
-// Invalid sequences become U+FFFD, as they do in span attributes.
-std::string_view utf8_text(std::string_view in, std::string& storage) {
-  bool ascii = true;
-  for (unsigned char c : in) ascii = ascii && c < 0x80;
-  if (ascii) return in;
-  trace::assign_utf8_copy(storage, in, in.size() * 3);  // each invalid byte may become 3
-  return storage;
-}
-
-}  // namespace
 
 void log_message(const LogSwitch& log, spdlog::level::level_enum level, std::string_view msg) {
   const LogOutput& out = log.current();

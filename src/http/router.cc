@@ -2,7 +2,7 @@
 
 #include <boost/beast/http/verb.hpp>
 
-#include "argus/trace/attribute.h"
+#include "http/utf8_text.h"
 
 namespace argus::http {
 namespace {
@@ -16,16 +16,6 @@ int hex_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-bool valid_utf8(std::string_view s) {
-  bool ascii = true;
-  for (unsigned char c : s) ascii = ascii && c < 0x80;
-  if (ascii) return true;  // the common case, without the copy below
-  std::string copy;
-  // assign_utf8 replaces invalid sequences; equality means the input was valid.
-  argus::trace::assign_utf8(copy, s, s.size());
-  return copy == s;
 }
 
 }  // namespace
